@@ -32,6 +32,8 @@ struct Request {
   // Filled while the request is handled.
   std::string request_id;
   KeyValues path_params;  // from "{name}" segments of the matched route
+  std::string user_id;    // the authenticated caller, for the access log
+  std::string yacht_id;   // the yacht the call concerned, for the access log
 
   std::optional<std::string_view> Header(std::string_view lower_name) const;
   std::optional<std::string_view> QueryParam(std::string_view name) const;
