@@ -50,6 +50,7 @@ Router::Match Router::Find(Method method, std::string_view path) const {
     // HEAD is served by the GET handler.
     if (route.method == method || (method == Method::kHead && route.method == Method::kGet)) {
       result.kind = Match::Kind::kFound;
+      result.allowed.clear();  // filled by earlier routes with the same path
       result.handler = &route.handler;
       result.pattern = &route.pattern;
       result.params = std::move(params);
