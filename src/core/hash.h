@@ -17,6 +17,8 @@ std::string HexEncode(std::string_view bytes);
 // Base64url without padding (JWT's encoding), and its strict decoder.
 std::string Base64UrlEncode(std::string_view bytes);
 std::optional<std::string> Base64UrlDecode(std::string_view text);
+// `bytes` random bytes from the system CSPRNG, hex-encoded.
+std::string RandomHex(size_t bytes);
 // Constant-time equality for secrets.
 bool ConstantTimeEquals(std::string_view a, std::string_view b);
 

@@ -1,0 +1,72 @@
+#include "actions/action.h"
+
+#include "core/json.h"
+
+namespace celeste {
+
+std::string_view VariantName(Variant variant) {
+  switch (variant) {
+    case Variant::kRead: return "READ";
+    case Variant::kMutate: return "MUTATE";
+    case Variant::kSigned: return "SIGNED";
+  }
+  return "READ";
+}
+
+std::string_view FieldTypeName(FieldType type) {
+  switch (type) {
+    case FieldType::kString: return "string";
+    case FieldType::kText: return "text";
+    case FieldType::kInteger: return "integer";
+    case FieldType::kNumber: return "number";
+    case FieldType::kBoolean: return "boolean";
+    case FieldType::kDate: return "date";
+    case FieldType::kDateTime: return "datetime";
+    case FieldType::kUuid: return "uuid";
+    case FieldType::kEnum: return "enum";
+    case FieldType::kArray: return "array";
+  }
+  return "string";
+}
+
+boost::json::object SignatureRecord::ToJson() const {
+  boost::json::object out;
+  out["signer_id"] = signer_id;
+  out["role_at_signing"] = RoleName(role_at_signing);
+  out["method"] = method;
+  out["signed_at"] = signed_at;
+  out["payload_sha256"] = payload_sha256;
+  out["reason"] = reason ? boost::json::value(*reason) : boost::json::value(nullptr);
+  return out;
+}
+
+std::string ActionContext::Str(std::string_view key) const {
+  return GetString(payload, key).value_or("");
+}
+std::optional<std::string> ActionContext::OptStr(std::string_view key) const {
+  return GetString(payload, key);
+}
+double ActionContext::Num(std::string_view key) const { return GetNumber(payload, key).value_or(0); }
+std::optional<double> ActionContext::OptNum(std::string_view key) const {
+  return GetNumber(payload, key);
+}
+int64_t ActionContext::Int(std::string_view key) const { return GetInt(payload, key).value_or(0); }
+std::optional<int64_t> ActionContext::OptInt(std::string_view key) const {
+  return GetInt(payload, key);
+}
+std::optional<bool> ActionContext::OptBool(std::string_view key) const {
+  return GetBool(payload, key);
+}
+bool ActionContext::Has(std::string_view key) const {
+  auto it = payload.find(key);
+  return it != payload.end() && !it->value().is_null();
+}
+
+const FieldDef* ActionDef::FindField(std::string_view name) const {
+  for (const auto& f : fields) {
+    if (f.name == name) return &f;
+  }
+  return nullptr;
+}
+
+}  // namespace celeste

@@ -1,0 +1,144 @@
+#include "api/app.h"
+
+#include <chrono>
+#include <exception>
+
+#include <fmt/format.h>
+
+#include "api/error_envelope.h"
+#include "api/routes.h"
+#include "core/log.h"
+#include "core/uuid.h"
+
+namespace celeste {
+namespace {
+
+// A client-supplied X-Request-Id is echoed when it is a sane token.
+bool IsSaneRequestId(std::string_view id) {
+  if (id.empty() || id.size() > 128) return false;
+  for (char c : id) {
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '_' && c != '.' &&
+        c != ':') {
+      return false;
+    }
+  }
+  return true;
+}
+
+bool HasJsonContentType(const Request& request) {
+  auto type = request.Header("content-type");
+  if (!type) return false;
+  std::string_view t = *type;
+  t = t.substr(0, t.find(';'));
+  while (!t.empty() && t.back() == ' ') t.remove_suffix(1);
+  return t.size() == 16 && strncasecmp(t.data(), "application/json", 16) == 0;
+}
+
+bool CarriesBody(Method m) { return m == Method::kPost || m == Method::kPut || m == Method::kPatch; }
+
+std::string AllowedList(const std::vector<Method>& methods) {
+  std::string out;
+  for (Method m : methods) {
+    if (!out.empty()) out += ", ";
+    out += MethodName(m);
+  }
+  return out;
+}
+
+}  // namespace
+
+App::App(Store& store, const Registry& registry, AppConfig config, const Clock& clock)
+    : store_(store),
+      registry_(registry),
+      clock_(clock),
+      directory_(store, clock),
+      throttle_(store, clock),
+      authenticator_(directory_, throttle_, std::move(config.jwt), clock,
+                     config.token_ttl_seconds),
+      flags_(store, registry.AllFlags(), clock, std::move(config.env)),
+      signatures_(directory_, throttle_, clock),
+      dispatcher_(registry, store, flags_, signatures_, clock),
+      services_{store, registry, flags_, dispatcher_, authenticator_, directory_, metrics_, clock} {
+  RegisterSystemRoutes(services_, [this](Method m, std::string p, ApiHandler h) { Add(m, p, h); });
+  RegisterAuthRoutes(services_, [this](Method m, std::string p, ApiHandler h) { Add(m, p, h); });
+  RegisterActionRoutes(services_, [this](Method m, std::string p, ApiHandler h) { Add(m, p, h); });
+  RegisterFlagRoutes(services_, [this](Method m, std::string p, ApiHandler h) { Add(m, p, h); });
+}
+
+void App::Add(Method method, std::string pattern, ApiHandler handler) {
+  router_.Add(method, std::move(pattern), [handler = std::move(handler)](Request& request) {
+    Result<Response> result = handler(request);
+    if (!result.ok()) return ErrorResponse(result.status(), request.request_id);
+    return std::move(result).value();
+  });
+}
+
+Response App::Route(Request& request, std::string& route_name) {
+  if (request.body_too_large) {
+    return ErrorResponse(Status::Error(ErrorCode::kPayloadTooLarge, "the body is over the limit"),
+                         request.request_id);
+  }
+  Router::Match match = router_.Find(request.method, request.path);
+  if (match.kind == Router::Match::Kind::kNoRoute) {
+    return ErrorResponse(Status::Error(ErrorCode::kRouteNotFound,
+                                       fmt::format("no route {}", request.path)),
+                         request.request_id);
+  }
+  if (match.kind == Router::Match::Kind::kWrongMethod) {
+    const std::string allowed = AllowedList(match.allowed);
+    return ErrorResponse(
+        Status::Error(ErrorCode::kMethodNotAllowed,
+                      fmt::format("{} is not allowed here; use {}", MethodName(request.method),
+                                  allowed),
+                      {{"allowed", allowed}}),
+        request.request_id);
+  }
+  route_name = *match.pattern;
+  if (CarriesBody(request.method) && !HasJsonContentType(request)) {
+    return ErrorResponse(Status::Error(ErrorCode::kUnsupportedMediaType,
+                                       "send the body as Content-Type: application/json"),
+                         request.request_id);
+  }
+  request.path_params = std::move(match.params);
+  return (*match.handler)(request);
+}
+
+Response App::Handle(Request&& request) {
+  const auto started = std::chrono::steady_clock::now();
+  auto client_id = request.Header("x-request-id");
+  request.request_id =
+      client_id && IsSaneRequestId(*client_id) ? std::string(*client_id) : NewUuidV7();
+  std::string route_name = "unmatched";
+  Response response;
+  try {
+    response = Route(request, route_name);
+  } catch (const std::exception& e) {
+    Log(LogLevel::kError, "unhandled exception",
+        {{"request_id", request.request_id}, {"route", route_name}, {"error", e.what()}});
+    response = ErrorResponse(Status::Internal("internal error; reported as a bug"),
+                             request.request_id);
+  } catch (...) {
+    Log(LogLevel::kError, "unhandled exception",
+        {{"request_id", request.request_id}, {"route", route_name}});
+    response = ErrorResponse(Status::Internal("internal error; reported as a bug"),
+                             request.request_id);
+  }
+  response.headers.emplace_back("X-Request-Id", request.request_id);
+
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  metrics_.ObserveRequest(route_name, MethodName(request.method), response.status, seconds);
+  if (AccessLogEnabled() || response.status >= 500) {
+    Log(response.status >= 500 ? LogLevel::kError : LogLevel::kInfo, "request",
+        {{"request_id", request.request_id},
+         {"method", MethodName(request.method)},
+         {"route", route_name},
+         {"status", response.status},
+         {"ms", std::round(seconds * 1e6) / 1e3},
+         {"yacht", request.yacht_id},
+         {"user", request.user_id}});
+  }
+  return response;
+}
+
+}  // namespace celeste

@@ -1,0 +1,61 @@
+// App: celeste's HTTP application — the router, the middleware (request id, limits,
+// content type, access log, metrics) and the single error boundary. Beast-free: the
+// server in src/http calls Handle() for every request. Thread-safe.
+#pragma once
+
+#include <memory>
+
+#include "actions/dispatcher.h"
+#include "actions/registry.h"
+#include "actions/signatures.h"
+#include "api/metrics.h"
+#include "api/services.h"
+#include "auth/authenticator.h"
+#include "auth/directory.h"
+#include "auth/throttle.h"
+#include "flags/flag_service.h"
+#include "http/router.h"
+
+namespace celeste {
+
+struct AppConfig {
+  JwtConfig jwt;
+  int64_t token_ttl_seconds = 12 * 3600;
+  EnvLookup env = ProcessEnv();
+};
+
+class App {
+ public:
+  App(Store& store, const Registry& registry, AppConfig config, const Clock& clock);
+  App(const App&) = delete;
+  App& operator=(const App&) = delete;
+
+  // Never throws: an exception from a handler is logged with the request id, counted,
+  // and answered 500 internal_error.
+  Response Handle(Request&& request);
+
+  Metrics& metrics() { return metrics_; }
+  FlagService& flags() { return flags_; }
+  Directory& directory() { return directory_; }
+  Authenticator& authenticator() { return authenticator_; }
+  Dispatcher& dispatcher() { return dispatcher_; }
+
+ private:
+  void Add(Method method, std::string pattern, ApiHandler handler);
+  Response Route(Request& request, std::string& route_name);
+
+  Store& store_;
+  const Registry& registry_;
+  const Clock& clock_;
+  Metrics metrics_;
+  Directory directory_;
+  Throttle throttle_;
+  Authenticator authenticator_;
+  FlagService flags_;
+  SignatureVerifier signatures_;
+  Dispatcher dispatcher_;
+  Services services_;
+  Router router_;
+};
+
+}  // namespace celeste

@@ -1,0 +1,22 @@
+// Route registration, one function per area, called explicitly by App.
+#pragma once
+
+#include <functional>
+#include <string>
+
+#include "api/services.h"
+
+namespace celeste {
+
+using AddRoute = std::function<void(Method, std::string, ApiHandler)>;
+
+// GET /health, GET /metrics.
+void RegisterSystemRoutes(Services& services, const AddRoute& add);
+// POST /v1/auth/login, GET /v1/me.
+void RegisterAuthRoutes(Services& services, const AddRoute& add);
+// /v1/actions/{health,list,suggestions,execute}, /v1/shopping-list/history, /v1/audit.
+void RegisterActionRoutes(Services& services, const AddRoute& add);
+// GET /v1/flags, PUT /v1/flags/{name}.
+void RegisterFlagRoutes(Services& services, const AddRoute& add);
+
+}  // namespace celeste

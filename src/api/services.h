@@ -1,0 +1,31 @@
+// The services route handlers use, owned by App. Route files take this, not App.
+#pragma once
+
+#include "actions/dispatcher.h"
+#include "actions/registry.h"
+#include "api/metrics.h"
+#include "auth/authenticator.h"
+#include "auth/directory.h"
+#include "core/clock.h"
+#include "flags/flag_service.h"
+#include "http/request.h"
+#include "store/store.h"
+
+namespace celeste {
+
+struct Services {
+  Store& store;
+  const Registry& registry;
+  FlagService& flags;
+  Dispatcher& dispatcher;
+  Authenticator& authenticator;
+  Directory& directory;
+  Metrics& metrics;
+  const Clock& clock;
+};
+
+// A route handler: errors travel as Status and become the envelope at one boundary.
+// Handlers note the caller and yacht on the Request (user_id, yacht_id) for the log.
+using ApiHandler = std::function<Result<Response>(Request&)>;
+
+}  // namespace celeste

@@ -1,0 +1,48 @@
+// What the subcommands share: options, opening the store, output and exit codes.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <CLI/CLI.hpp>
+#include <boost/json/value.hpp>
+
+#include "core/result.h"
+#include "store/store.h"
+
+namespace celeste {
+
+// CONTRACT §8: 0 success, 1 a failed check (or the work failed), 2 bad usage.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;
+inline constexpr int kExitUsage = 2;
+
+struct CommonOptions {
+  std::string db = kDefaultDbUrl;
+  bool json = false;
+};
+
+// Adds --db and --json to a subcommand.
+void AddCommonOptions(CLI::App* command, CommonOptions& options);
+
+// A registered subcommand: runs when CLI11 parsed it, returns the exit code.
+struct Command {
+  CLI::App* app;
+  std::function<int()> run;
+};
+
+// Opens the store and applies pending migrations.
+Result<std::unique_ptr<Store>> OpenMigratedStore(const std::string& db_url);
+
+// Prints a failure on stderr (or as {"success":false,...} JSON on stdout with --json) and
+// returns its exit code: 2 for input the user can fix, else 1.
+int ReportError(const Status& status, bool json);
+void PrintJson(const boost::json::value& value);
+
+// The HS256 secret: CELESTE_JWT_SECRET, else the file given, else (SQLite only) a
+// random secret kept beside the database in "jwt-secret" (mode 0600), created on first
+// use so `make run` and `celeste token` agree without configuration.
+Result<std::string> ResolveJwtSecret(const std::string& secret_file, const std::string& db_url);
+
+}  // namespace celeste

@@ -1,0 +1,88 @@
+#include <iostream>
+
+#include "api/app.h"
+#include "cli/commands.h"
+#include "cli/demo_fleet.h"
+#include "core/log.h"
+#include "http/server.h"
+#include "lenses/lenses.h"
+
+namespace celeste {
+namespace {
+
+struct ServeOptions {
+  CommonOptions common;
+  std::string listen = "127.0.0.1:8080";
+  std::string jwt_secret_file;
+  bool demo = false;
+  unsigned threads = 0;
+  uint64_t body_limit = 1024 * 1024;
+  int read_timeout_s = 30;
+  int pool = 4;
+  bool quiet = false;
+};
+
+int Serve(const ServeOptions& o) {
+  StoreOptions store_options;
+  store_options.read_pool_size = o.pool;
+  auto opened = OpenStore(o.common.db, store_options);
+  if (!opened.ok()) return ReportError(opened.status(), o.common.json);
+  std::unique_ptr<Store> store = std::move(*opened);
+  if (Status s = store->Migrate(); !s.ok()) return ReportError(s, o.common.json);
+  auto secret = ResolveJwtSecret(o.jwt_secret_file, o.common.db);
+  if (!secret.ok()) return ReportError(secret.status(), o.common.json);
+
+  Registry registry;
+  RegisterAllLenses(registry);
+  AppConfig config;
+  config.jwt.secret = *secret;
+  App app(*store, registry, std::move(config), SystemClock::Instance());
+
+  if (o.demo) {
+    auto fleet = LoadDemoFleet(app, *store, SystemClock::Instance());
+    if (!fleet.ok()) return ReportError(fleet.status(), o.common.json);
+    std::cout << FormatDemoLogins(*fleet) << std::flush;
+  }
+  SetAccessLogEnabled(!o.quiet);
+
+  HttpServerOptions server_options;
+  server_options.listen = o.listen;
+  server_options.threads = o.threads;
+  server_options.body_limit = o.body_limit;
+  server_options.read_timeout = std::chrono::seconds(o.read_timeout_s);
+  HttpServer server(server_options, [&app](Request&& r) { return app.Handle(std::move(r)); });
+  if (Status s = server.Start(); !s.ok()) return ReportError(s, o.common.json);
+  Log(LogLevel::kInfo, "celeste is serving",
+      {{"listen", o.listen}, {"port", server.port()}, {"db", store->backend()}});
+  std::cout << "celeste listening on http://" << o.listen.substr(0, o.listen.rfind(':')) << ":"
+            << server.port() << std::endl;
+  const int signal = server.RunUntilSignal();
+  store->Close();
+  Log(LogLevel::kInfo, "celeste stopped", {{"signal", signal}});
+  return kExitOk;
+}
+
+}  // namespace
+
+Command AddServeCommand(CLI::App& cli) {
+  auto o = std::make_shared<ServeOptions>();
+  CLI::App* cmd = cli.add_subcommand("serve", "Serve the HTTP API (migrates first)");
+  AddCommonOptions(cmd, o->common);
+  cmd->add_option("--listen", o->listen, "host:port to listen on (port 0 picks one)")
+      ->capture_default_str();
+  cmd->add_option("--jwt-secret-file", o->jwt_secret_file,
+                  "File holding the HS256 secret (else CELESTE_JWT_SECRET, else data/jwt-secret)");
+  cmd->add_flag("--demo", o->demo, "Load the demo fleet and print its logins");
+  cmd->add_option("--threads", o->threads, "I/O threads (0 = one per core)")->capture_default_str();
+  cmd->add_option("--body-limit", o->body_limit, "Largest request body in bytes")
+      ->capture_default_str();
+  cmd->add_option("--read-timeout", o->read_timeout_s, "Seconds to wait for a request")
+      ->capture_default_str();
+  cmd->add_option("--pool", o->pool, "Reader connections (SQLite) / pool size")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 256));
+  cmd->add_flag("--quiet", o->quiet, "No access log lines (errors are still logged)");
+  return {cmd, [o] { return Serve(*o); }};
+}
+
+}  // namespace celeste

@@ -1,0 +1,52 @@
+#include "flags/flag_changes.h"
+
+#include "audit/audit_log.h"
+#include "core/uuid.h"
+
+namespace celeste {
+
+Result<std::string> ApplyFlagChange(Store& store, FlagService& flags, const FlagChange& change,
+                                    const Clock& clock) {
+  if (!flags.Find(change.flag)) {
+    return Status::NotFound("no feature flag named '" + change.flag + "'");
+  }
+  if (change.canary_percentage &&
+      (*change.canary_percentage < 0 || *change.canary_percentage > 100)) {
+    return Status::InvalidField("canary_percentage", "canary_percentage must be 0 to 100");
+  }
+  const std::string now = FormatRfc3339(clock.Now());
+  boost::json::object payload{{"flag_name", change.flag}, {"enabled", change.enabled}};
+  if (change.canary_percentage) payload["canary_percentage"] = *change.canary_percentage;
+  std::string audit_id;
+  CELESTE_RETURN_IF_ERROR(store.Run(TxMode::kWrite, kFleetId, [&](Tx& tx) {
+    CELESTE_RETURN_IF_ERROR(flags.Set(tx, change.flag, change.enabled, change.canary_percentage,
+                                      change.actor_id, now));
+    AuditEntry entry{.action = "set_feature_flag",
+                     .entity_type = "feature_flag",
+                     .entity_id = change.flag,
+                     .actor_id = change.actor_id,
+                     .actor_role = change.actor_role,
+                     .payload = payload,
+                     .signature = {},
+                     .request_id = change.request_id,
+                     .created_at = now};
+    CELESTE_ASSIGN_OR_RETURN(audit_id, AppendAudit(tx, kFleetId, entry));
+    return Status::OK();
+  }));
+  flags.Invalidate();
+  return audit_id;
+}
+
+boost::json::object FlagJson(const FlagState& f) {
+  boost::json::object o{{"flag_name", f.name},
+                        {"enabled", f.enabled},
+                        {"canary_percentage", f.canary_percentage},
+                        {"updated_at", f.updated_at.empty() ? boost::json::value(nullptr)
+                                                            : boost::json::value(f.updated_at)},
+                        {"updated_by", f.updated_by.empty() ? boost::json::value(nullptr)
+                                                            : boost::json::value(f.updated_by)}};
+  o["env_override"] = f.env_override ? boost::json::value(*f.env_override) : nullptr;
+  return o;
+}
+
+}  // namespace celeste

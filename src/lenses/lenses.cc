@@ -1,0 +1,11 @@
+#include "lenses/lenses.h"
+
+#include "lenses/shopping_list/shopping_list_lens.h"
+
+namespace celeste {
+
+void RegisterAllLenses(Registry& registry) {
+  RegisterShoppingListLens(registry);
+}
+
+}  // namespace celeste
