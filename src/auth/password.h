@@ -13,13 +13,18 @@ namespace celeste {
 
 enum class SecretKind { kPassword, kPin };
 
-// Hashes a secret. Thread-safe. Aborts only if memory cannot be allocated.
+// All functions are thread-safe; the hashing ones need InitCrypto() to have run.
+
+// Hashes a secret with a fresh random salt, returning a "$argon2id$..." string (at most
+// 127 bytes). Does not validate the secret (see IsValidPin / IsValidPassword). Aborts only
+// if memory cannot be allocated.
 std::string HashSecret(std::string_view secret, SecretKind kind);
-// True when `secret` matches `encoded`. Constant-time in the secret. False for a
-// malformed hash.
+// True when `secret` matches `encoded`, whichever parameters `encoded` names. Constant-time
+// in the secret. False for a malformed hash, including any non-Argon2id hash.
 bool VerifySecret(std::string_view encoded, std::string_view secret);
 // Burns the same time as VerifySecret of a password; used when the email is unknown so
-// login timing does not reveal which emails exist.
+// login timing does not reveal which emails exist. The first call also builds the fixed
+// dummy hash (one extra hash's time, once per process).
 void VerifyDummyPassword(std::string_view secret);
 
 // PINs are 4 to 8 ASCII digits.
