@@ -47,6 +47,19 @@ bool ReadDigits(std::string_view s, size_t pos, size_t n, int& out) {
   return true;
 }
 
+// Days since the epoch for the "YYYY-MM-DD" that `s` starts with (more may follow).
+std::optional<int64_t> ParseDatePrefix(std::string_view s) {
+  int y, m, d;
+  if (s.size() < 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
+  if (!ReadDigits(s, 0, 4, y) || !ReadDigits(s, 5, 2, m) || !ReadDigits(s, 8, 2, d)) {
+    return std::nullopt;
+  }
+  if (m < 1 || m > 12 || d < 1 || static_cast<unsigned>(d) > DaysInMonth(y, m)) {
+    return std::nullopt;
+  }
+  return DaysFromCivil(y, m, d);
+}
+
 }  // namespace
 
 Micros SystemClock::Now() const {
@@ -79,21 +92,14 @@ std::string FormatRfc3339(Micros t) {
 }
 
 std::optional<int64_t> ParseDateDays(std::string_view s) {
-  int y, m, d;
-  if (s.size() < 10 || s[4] != '-' || s[7] != '-') return std::nullopt;
-  if (!ReadDigits(s, 0, 4, y) || !ReadDigits(s, 5, 2, m) || !ReadDigits(s, 8, 2, d)) {
-    return std::nullopt;
-  }
-  if (m < 1 || m > 12 || d < 1 || static_cast<unsigned>(d) > DaysInMonth(y, m)) {
-    return std::nullopt;
-  }
-  return DaysFromCivil(y, m, d);
+  if (s.size() != 10) return std::nullopt;  // the whole text, not a prefix of it
+  return ParseDatePrefix(s);
 }
 
-bool IsDate(std::string_view s) { return s.size() == 10 && ParseDateDays(s).has_value(); }
+bool IsDate(std::string_view s) { return ParseDateDays(s).has_value(); }
 
 std::optional<Micros> ParseRfc3339(std::string_view s) {
-  auto days = ParseDateDays(s);
+  auto days = ParseDatePrefix(s);
   if (!days || s.size() < 20) return std::nullopt;
   if (s[10] != 'T' && s[10] != 't' && s[10] != ' ') return std::nullopt;
   int hh, mm, ss;
