@@ -1,0 +1,209 @@
+#include "lenses/shopping_list/action_defs.h"
+
+#include <string>
+#include <utility>
+
+#include "lenses/shopping_list/handlers.h"
+#include "lenses/shopping_list/item_status.h"
+#include "lenses/shopping_list/shopping_list_lens.h"
+
+namespace celeste::shopping_list {
+namespace {
+
+// Roles allowed to create catalog parts from candidate requests.
+const RoleSet kCatalogEditors{Role::kChiefEngineer, Role::kManager};
+
+std::vector<std::string> StatusNames() {
+  std::vector<std::string> names;
+  for (ShoppingListStatus status : kAllShoppingListStatuses) {
+    names.emplace_back(ShoppingListStatusName(status));
+  }
+  return names;
+}
+
+FieldDef Field(std::string name, FieldType type, std::string label) {
+  FieldDef field;
+  field.name = std::move(name);
+  field.type = type;
+  field.label = std::move(label);
+  return field;
+}
+
+FieldDef Required(FieldDef field) {
+  field.required = true;
+  return field;
+}
+
+FieldDef Text(std::string name, std::string label, size_t max_length) {
+  FieldDef field = Field(std::move(name), FieldType::kString, std::move(label));
+  field.max_length = max_length;
+  return field;
+}
+
+FieldDef Enum(std::string name, std::string label, std::vector<std::string> values) {
+  FieldDef field = Field(std::move(name), FieldType::kEnum, std::move(label));
+  field.enum_values = std::move(values);
+  return field;
+}
+
+// A quantity strictly above zero.
+FieldDef PositiveQuantity(std::string name, std::string label) {
+  FieldDef field = Field(std::move(name), FieldType::kNumber, std::move(label));
+  field.min = 0.0;
+  field.min_exclusive = true;
+  return field;
+}
+
+FieldDef ItemId() { return Required(Field("item_id", FieldType::kUuid, "Shopping list item")); }
+
+FieldDef Urgency() { return Enum("urgency", "Urgency", {"low", "normal", "high", "critical"}); }
+
+FieldDef RequiredByDate() { return Field("required_by_date", FieldType::kDate, "Required by"); }
+
+FieldDef MinLevel() {
+  FieldDef field = Field("min_level", FieldType::kNumber, "Minimum stock level");
+  field.min = 0.0;
+  return field;
+}
+
+FieldDef PageSize() {
+  FieldDef field = Field("limit", FieldType::kInteger, "Page size");
+  field.min = 1.0;
+  field.max = 200.0;
+  return field;
+}
+
+ActionDef Action(std::string id, std::string label, Variant variant, RoleSet allowed_roles,
+                 ActionHandler handler) {
+  ActionDef action;
+  action.id = std::move(id);
+  action.label = std::move(label);
+  action.lens = std::string(kShoppingListLensId);
+  action.variant = variant;
+  action.allowed_roles = allowed_roles;
+  action.handler = std::move(handler);
+  return action;
+}
+
+ActionDef CreateDef() {
+  ActionDef action = Action("create_shopping_list_item", "Add to shopping list", Variant::kMutate,
+                            RoleSet::All(), CreateShoppingListItem);
+  action.fields = {
+      Required(Text("part_name", "Part name", 200)),
+      Required(PositiveQuantity("quantity_requested", "Quantity")),
+      Required(Enum("source_type", "Source", {"manual_add", "low_stock", "work_order", "fault"})),
+      Field("part_id", FieldType::kUuid, "Catalog part"),
+      Text("part_number", "Part number", 100),
+      Text("manufacturer", "Manufacturer", 200),
+      Text("unit", "Unit", 50),
+      Urgency(),
+      RequiredByDate(),
+      Field("source_work_order_id", FieldType::kUuid, "Work order"),
+      Field("notes", FieldType::kText, "Notes"),
+  };
+  action.search_keywords = {"add to shopping list", "shopping list", "request part", "order spare",
+                            "order part",           "need part",     "spare part",   "buy",
+                            "requisition",          "reorder",       "new request"};
+  return action;
+}
+
+ActionDef ReviewDef() {
+  ActionDef action = Action("review_shopping_list_item", "Review request", Variant::kMutate,
+                            RoleSet::Hod(), ReviewShoppingListItem);
+  action.fields = {ItemId(), Field("notes", FieldType::kText, "Review notes")};
+  action.search_keywords = {"review request", "review",        "start review",
+                            "under review",   "check request", "look at request"};
+  return action;
+}
+
+ActionDef ApproveDef() {
+  ActionDef action = Action("approve_shopping_list_item", "Approve request", Variant::kMutate,
+                            RoleSet::Hod(), ApproveShoppingListItem);
+  action.fields = {ItemId(), Required(PositiveQuantity("quantity_approved", "Approved quantity")),
+                   Field("approval_notes", FieldType::kText, "Approval notes")};
+  action.search_keywords = {
+      "approve request",    "approve",        "approve order",   "authorise purchase",
+      "authorize purchase", "accept request", "sign off request"};
+  return action;
+}
+
+ActionDef RejectDef() {
+  ActionDef action = Action("reject_shopping_list_item", "Reject request", Variant::kMutate,
+                            RoleSet::Hod(), RejectShoppingListItem);
+  action.fields = {ItemId(), Required(Text("rejection_reason", "Reason", 500)),
+                   Field("rejection_notes", FieldType::kText, "Rejection notes")};
+  action.search_keywords = {"reject",       "reject request", "decline request",
+                            "deny request", "refuse request", "turn down"};
+  return action;
+}
+
+ActionDef UpdateDef() {
+  // Every role may ask; the handler applies the row rule (a HOD, or the item's creator).
+  ActionDef action = Action("update_shopping_list_item", "Change request", Variant::kMutate,
+                            RoleSet::All(), UpdateShoppingListItem);
+  action.fields = {ItemId(), PositiveQuantity("quantity_requested", "Quantity"), Urgency(),
+                   RequiredByDate(), Field("notes", FieldType::kText, "Notes")};
+  action.search_keywords = {"update request",    "edit request",   "change request",
+                            "change quantity",   "change urgency", "amend request",
+                            "edit shopping list"};
+  return action;
+}
+
+ActionDef PromoteDef() {
+  ActionDef action = Action("promote_candidate_to_part", "Promote to parts catalog",
+                            Variant::kMutate, kCatalogEditors, PromoteCandidateToPart);
+  action.fields = {ItemId(), Text("part_number", "Part number", 100), MinLevel(),
+                   Text("location", "Storage location", 200)};
+  action.search_keywords = {"promote to catalog",   "promote candidate", "add to catalog",
+                            "add to parts catalog", "new catalog part",  "create part",
+                            "catalogue part"};
+  return action;
+}
+
+ActionDef ViewDef() {
+  ActionDef action = Action("view_shopping_list_item", "View request", Variant::kRead,
+                            RoleSet::All(), ViewShoppingListItem);
+  action.fields = {ItemId()};
+  action.search_keywords = {"view request", "show request", "request details", "open request",
+                            "shopping list item"};
+  return action;
+}
+
+ActionDef HistoryDef() {
+  ActionDef action = Action("view_shopping_list_history", "Request history", Variant::kRead,
+                            RoleSet::All(), ViewShoppingListHistory);
+  action.fields = {ItemId()};
+  action.search_keywords = {"history",      "request history", "status history", "who approved",
+                            "who rejected", "timeline",        "audit trail"};
+  return action;
+}
+
+ActionDef ListDef() {
+  ActionDef action = Action("list_shopping_list_items", "Shopping list", Variant::kRead,
+                            RoleSet::All(), ListShoppingListItems);
+  action.fields = {Enum("status", "Status", StatusNames()), PageSize(),
+                   Text("cursor", "Next page", 64)};
+  action.search_keywords = {"shopping list",    "list requests",    "show shopping list",
+                            "open requests",    "pending requests", "what to order",
+                            "awaiting approval"};
+  return action;
+}
+
+}  // namespace
+
+LensDef ShoppingListLensDef() {
+  LensDef lens;
+  lens.id = std::string(kShoppingListLensId);
+  lens.label = "Shopping list";
+  lens.flags = {std::string(kShoppingListLensFlag)};
+  lens.probe_action = "list_shopping_list_items";
+  lens.slo_p95_ms = 500;
+  return lens;
+}
+
+std::vector<ActionDef> ShoppingListActionDefs() {
+  return {CreateDef(),  ReviewDef(), ApproveDef(), RejectDef(), UpdateDef(),
+          PromoteDef(), ViewDef(),   HistoryDef(), ListDef()};
+}
+
+}  // namespace celeste::shopping_list

@@ -1,0 +1,40 @@
+// The catalog parts (pms_parts) the shopping list reads and creates: a request may point
+// at a catalog part, and promoting a candidate request creates one. The parts lens owns
+// the rest of the catalog (stock, ledger, low stock).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include <boost/json/object.hpp>
+
+#include "core/result.h"
+#include "store/store.h"
+
+namespace celeste::shopping_list {
+
+struct CatalogPart {
+  std::string id;
+  std::string name;
+  std::optional<std::string> part_number;
+  std::optional<std::string> manufacturer;
+  std::optional<std::string> unit;
+  double min_level = 0;
+  std::optional<std::string> location;
+  std::string created_at;
+  std::string created_by;
+
+  boost::json::object ToJson() const;
+};
+
+// The part with this id on this yacht, or nullopt (also for another yacht's part).
+Result<std::optional<CatalogPart>> FindPart(Tx& tx, std::string_view yacht_id,
+                                            std::string_view part_id);
+// The id of the part carrying this part number on this yacht, or nullopt.
+Result<std::optional<std::string>> FindPartIdByNumber(Tx& tx, std::string_view yacht_id,
+                                                      std::string_view part_number);
+// Inserts the part on this yacht.
+Status InsertPart(Tx& tx, std::string_view yacht_id, const CatalogPart& part);
+
+}  // namespace celeste::shopping_list
