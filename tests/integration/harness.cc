@@ -1,0 +1,245 @@
+#include "integration/harness.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include "auth/authenticator.h"
+#include "core/clock.h"
+#include "core/json.h"
+
+namespace celeste::testing {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::vector<std::string> ChildEnv(const std::vector<std::string>& extra) {
+  std::vector<std::string> env;
+  for (char** e = environ; *e; ++e) {
+    std::string_view kv(*e);
+    if (kv.rfind("CELESTE_JWT_SECRET=", 0) == 0) continue;
+    env.emplace_back(kv);
+  }
+  env.push_back(std::string("CELESTE_JWT_SECRET=") + kTestJwtSecret);
+  env.insert(env.end(), extra.begin(), extra.end());
+  return env;
+}
+
+// Forks and execs the celeste binary with stdout/stderr sent to files.
+pid_t Spawn(const std::vector<std::string>& args, const std::vector<std::string>& env,
+            const std::string& out_path, const std::string& err_path) {
+  std::vector<std::string> argv_store = {CELESTE_BINARY};
+  argv_store.insert(argv_store.end(), args.begin(), args.end());
+  std::vector<char*> argv, envp;
+  for (auto& a : argv_store) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  std::vector<std::string> env_store = env;
+  for (auto& e : env_store) envp.push_back(e.data());
+  envp.push_back(nullptr);
+  pid_t pid = fork();
+  if (pid == 0) {
+    int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    int in = open("/dev/null", O_RDONLY);
+    dup2(in, 0);
+    dup2(out, 1);
+    dup2(err, 2);
+    execve(argv[0], argv.data(), envp.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+std::string TempDir() {
+  std::string templ = (fs::temp_directory_path() / "celeste-it-XXXXXX").string();
+  if (!mkdtemp(templ.data())) throw std::runtime_error("mkdtemp failed");
+  return templ;
+}
+
+}  // namespace
+
+RunResult RunCelesteCli(const std::vector<std::string>& args,
+                        const std::vector<std::string>& extra_env) {
+  const std::string dir = TempDir();
+  const std::string out = dir + "/out", err = dir + "/err";
+  pid_t pid = Spawn(args, ChildEnv(extra_env), out, err);
+  int status = 0;
+  waitpid(pid, &status, 0);
+  RunResult r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = ReadFile(out);
+  r.err = ReadFile(err);
+  fs::remove_all(dir);
+  return r;
+}
+
+TestServer::TestServer() : dir_(TempDir()) {
+  db_url_ = "sqlite:" + dir_ + "/celeste.db";
+  RunResult demo = RunCelesteCli({"demo", "--db", db_url_, "--json"});
+  if (demo.exit_code != 0) {
+    throw std::runtime_error("celeste demo failed: " + demo.out + demo.err);
+  }
+  auto json = ParseJson(demo.out);
+  if (!json || !json->is_object()) throw std::runtime_error("celeste demo printed " + demo.out);
+  for (const auto& l : json->at("logins").as_array()) {
+    const auto& o = l.as_object();
+    std::string yacht_id(o.at("yacht_id").as_string());
+    auto it = std::find_if(yachts_.begin(), yachts_.end(),
+                           [&](const DemoYacht& y) { return y.id == yacht_id; });
+    if (it == yachts_.end()) {
+      yachts_.push_back({yacht_id, std::string(o.at("yacht_name").as_string()), {}});
+      it = yachts_.end() - 1;
+    }
+    std::string role(o.at("role").as_string());
+    it->users[role] = {std::string(o.at("email").as_string()),
+                       std::string(o.at("user_id").as_string()), role};
+  }
+  if (yachts_.size() != 2) throw std::runtime_error("the demo fleet should have two yachts");
+  Start();
+}
+
+TestServer::~TestServer() {
+  Stop();
+  if (!std::getenv("CELESTE_KEEP_TEST_DIRS")) {
+    std::error_code ec;
+    fs::remove_all(dir_, ec);
+  }
+}
+
+void TestServer::Start() {
+  const std::string listen = "127.0.0.1:" + std::to_string(port_);
+  const std::string out = dir_ + "/server.out";
+  pid_ = Spawn({"serve", "--db", db_url_, "--listen", listen, "--quiet", "--threads", "2"},
+               ChildEnv({}), out, dir_ + "/server.log");
+  static const std::regex kListening(R"(listening on http://[^:]+:(\d+))");
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
+  while (std::chrono::steady_clock::now() < deadline) {
+    std::smatch m;
+    std::string text = ReadFile(out);
+    if (std::regex_search(text, m, kListening)) {
+      port_ = static_cast<uint16_t>(std::stoi(m[1]));
+      return;
+    }
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      throw std::runtime_error("celeste serve exited early: " + ReadFile(dir_ + "/server.log"));
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  throw std::runtime_error("celeste serve did not start within 30 s");
+}
+
+void TestServer::Stop() {
+  if (pid_ <= 0) return;
+  kill(pid_, SIGTERM);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+}
+
+void TestServer::Restart() {
+  Stop();
+  Start();
+}
+
+HttpClient TestServer::Client() const { return HttpClient("127.0.0.1", port_); }
+
+std::string TestServer::TokenFor(const DemoUser& user, int64_t ttl_seconds) const {
+  return MintAccessToken(JwtConfig{kTestJwtSecret}, user.user_id, user.email, ttl_seconds,
+                         SystemClock::Instance().Now());
+}
+
+RunResult TestServer::Cli(std::vector<std::string> args) const {
+  args.push_back("--db");
+  args.push_back(db_url_);
+  return RunCelesteCli(args);
+}
+
+int64_t TestServer::ServerErrors() const {
+  HttpClient client = Client();
+  auto r = client.Get("/metrics");
+  if (!r.ok() || r->status != 200) return -1;
+  static const std::regex kCounter(R"(celeste_http_5xx_total (\d+))");
+  std::smatch m;
+  if (!std::regex_search(r->body, m, kCounter)) return -1;
+  return std::stoll(m[1]);
+}
+
+void IntegrationTest::SetUp() {
+  server_ = std::make_unique<TestServer>();
+  client_ = std::make_unique<HttpClient>(server_->Client());
+}
+
+void IntegrationTest::TearDown() {
+  EXPECT_EQ(server_->ServerErrors(), 0)
+      << "the server answered 5xx (every one is a bug); its log: " << server_->dir()
+      << "/server.log";
+  client_.reset();
+  server_.reset();
+}
+
+ClientResponse IntegrationTest::Execute(const DemoUser& user, const std::string& yacht_id,
+                                        const std::string& action, boost::json::object payload,
+                                        std::optional<boost::json::value> signature) {
+  boost::json::object body{{"action", action},
+                           {"context", {{"yacht_id", yacht_id}}},
+                           {"payload", std::move(payload)}};
+  if (signature) body["signature"] = *signature;
+  return Post(user, "/v1/actions/execute", body);
+}
+
+ClientResponse IntegrationTest::Get(const DemoUser& user, const std::string& target) {
+  auto r = client_->Get(target, {{"Authorization", "Bearer " + server_->TokenFor(user)}});
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  return r.ok() ? *r : ClientResponse{};
+}
+
+ClientResponse IntegrationTest::Post(const DemoUser& user, const std::string& target,
+                                     const boost::json::value& body) {
+  auto r = client_->Post(target, ToJson(body),
+                         {{"Authorization", "Bearer " + server_->TokenFor(user)}});
+  EXPECT_TRUE(r.ok()) << r.status().ToString();
+  return r.ok() ? *r : ClientResponse{};
+}
+
+std::string IntegrationTest::CreateItem(const DemoUser& user, const std::string& yacht_id,
+                                        boost::json::object extra) {
+  boost::json::object payload{
+      {"part_name", "Impeller"}, {"quantity_requested", 2}, {"source_type", "manual_add"}};
+  for (auto& kv : extra) payload[kv.key()] = kv.value();
+  ClientResponse r = Execute(user, yacht_id, "create_shopping_list_item", payload);
+  EXPECT_EQ(r.status, 201) << Describe(r);
+  auto json = r.Json();
+  if (!json.is_object() || !json.as_object().contains("entity_id")) return "";
+  return std::string(json.at("entity_id").as_string());
+}
+
+std::string ErrorCodeOf(const ClientResponse& r) {
+  auto json = r.Json();
+  if (!json.is_object()) return "";
+  auto code = GetString(json.as_object(), "error_code");
+  return code.value_or("");
+}
+
+std::string Describe(const ClientResponse& r) {
+  return "HTTP " + std::to_string(r.status) + " " + r.body.substr(0, 600);
+}
+
+}  // namespace celeste::testing
