@@ -1,3 +1,4 @@
+#include <cstdlib>
 #include <iostream>
 
 #include "api/app.h"
@@ -36,6 +37,9 @@ int Serve(const ServeOptions& o) {
   RegisterAllLenses(registry);
   AppConfig config;
   config.jwt.secret = *secret;
+  if (const char* audience = std::getenv("CELESTE_JWT_AUDIENCE"); audience && *audience) {
+    config.jwt.audience = audience;
+  }
   App app(*store, registry, std::move(config), SystemClock::Instance());
 
   if (o.demo) {
