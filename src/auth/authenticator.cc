@@ -39,7 +39,7 @@ Result<LoginResult> Authenticator::Login(std::string_view email_in, std::string_
   if (user && user->active) {
     ok = VerifySecret(user->password_hash, password);
   } else {
-    VerifyDummyPassword(password);
+    VerifyDummySecret(password, SecretKind::kPassword);
   }
   if (!ok) {
     CELESTE_RETURN_IF_ERROR(throttle_.RecordFailure(AttemptKind::kLogin, email));

@@ -49,12 +49,14 @@ bool VerifySecret(std::string_view encoded, std::string_view secret) {
   return crypto_pwhash_str_verify(hash.c_str(), secret.data(), secret.size()) == 0;
 }
 
-void VerifyDummyPassword(std::string_view secret) {
-  // Made once, on first use, with the password parameters, so a login for an unknown email
-  // costs what a login for a known one does. Its plaintext needs no secrecy.
-  static const std::string kDummyHash =
+void VerifyDummySecret(std::string_view secret, SecretKind kind) {
+  // Made once per kind, on first use, with that kind's parameters, so a check against an
+  // unknown email (or a signer without a PIN) costs what a real one does. The plaintext
+  // needs no secrecy.
+  static const std::string kDummyPassword =
       HashSecret("celeste-dummy-password-for-timing", SecretKind::kPassword);
-  (void)VerifySecret(kDummyHash, secret);
+  static const std::string kDummyPin = HashSecret("00000000", SecretKind::kPin);
+  (void)VerifySecret(kind == SecretKind::kPassword ? kDummyPassword : kDummyPin, secret);
 }
 
 bool IsValidPin(std::string_view pin) {

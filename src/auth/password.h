@@ -22,10 +22,9 @@ std::string HashSecret(std::string_view secret, SecretKind kind);
 // True when `secret` matches `encoded`, whichever parameters `encoded` names. Constant-time
 // in the secret. False for a malformed hash, including any non-Argon2id hash.
 bool VerifySecret(std::string_view encoded, std::string_view secret);
-// Burns the same time as VerifySecret of a password; used when the email is unknown so
-// login timing does not reveal which emails exist. The first call also builds the fixed
-// dummy hash (one extra hash's time, once per process).
-void VerifyDummyPassword(std::string_view secret);
+// Burns the time VerifySecret of that kind takes: used when the email is unknown (or the
+// signer has no PIN) so timing does not reveal which accounts exist.
+void VerifyDummySecret(std::string_view secret, SecretKind kind);
 
 // PINs are 4 to 8 ASCII digits.
 bool IsValidPin(std::string_view pin);

@@ -85,9 +85,11 @@ TEST_F(PasswordTest, MalformedHashIsFalse) {
 
 TEST_F(PasswordTest, DummyVerifyAcceptsAnyInputWithoutCrashing) {
   // No observable result: it must simply run, repeatedly, for any input.
-  VerifyDummyPassword("");
-  VerifyDummyPassword("some password");
-  VerifyDummyPassword(std::string(256, 'x'));
+  for (SecretKind kind : {SecretKind::kPassword, SecretKind::kPin}) {
+    VerifyDummySecret("", kind);
+    VerifyDummySecret("some password", kind);
+    VerifyDummySecret(std::string(256, 'x'), kind);
+  }
   SUCCEED();
 }
 
