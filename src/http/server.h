@@ -38,7 +38,7 @@ struct HttpServerOptions {
   // connection; also how long an idle keep-alive connection stays open.
   std::chrono::milliseconds read_timeout = std::chrono::seconds(30);
   // Largest accepted request body, in bytes.
-  uint64_t body_limit = 1024 * 1024;
+  uint64_t body_limit = uint64_t{1024} * 1024;
   // Largest accepted request line plus headers, in bytes.
   uint32_t header_limit = 16 * 1024;
   // How long Stop() lets in-flight requests finish before cutting them off.

@@ -30,7 +30,7 @@ namespace {
 
 // How long a closing connection keeps reading (and discarding) what the client still sends.
 constexpr std::chrono::seconds kLingerTimeout{3};
-constexpr std::size_t kLingerChunk = 16 * 1024;
+constexpr std::size_t kLingerChunk = std::size_t{16} * 1024;
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
 Method ToMethod(http::verb verb) {

@@ -98,9 +98,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void WriteResponse(Response&& response, unsigned version, bool is_head, bool keep_alive);
   void OnWrite(bool keep_alive, boost::beast::error_code ec, std::size_t bytes);
   void OnShutdown();
-  // Closes after a response the client may not expect to end the connection: stops sending,
-  // then reads and discards what the client still sends (for a short while), so that closing
-  // does not reset the connection before the client has read the response.
+  // Closes after the last response: stops sending, then reads and discards what the client
+  // still sends (an oversized body, say) for a short while, so that closing does not reset
+  // the connection before the client has read the response.
   void Linger();
   void OnLingerRead(boost::beast::error_code ec, std::size_t bytes);
   void Close();

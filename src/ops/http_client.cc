@@ -29,7 +29,7 @@ using tcp = net::ip::tcp;
 
 namespace {
 
-constexpr uint64_t kMaxResponseBody = 256 * 1024 * 1024;
+constexpr uint64_t kMaxResponseBody = uint64_t{256} * 1024 * 1024;
 
 std::string LowerAscii(std::string_view text) {
   std::string out(text);
