@@ -44,6 +44,7 @@ Status Throttle::RecordFailure(AttemptKind kind, std::string_view subject) {
     CELESTE_ASSIGN_OR_RETURN(int64_t n,
                              tx.Exec(kInsertFailure, {KindName(kind), subject, FormatRfc3339(now)}));
     CELESTE_ASSIGN_OR_RETURN(n, tx.Exec(kPruneFailures, {FormatRfc3339(now - kRetention)}));
+    (void)n;
     return Status::OK();
   });
 }

@@ -58,9 +58,10 @@ int Serve(const ServeOptions& o) {
   if (Status s = server.Start(); !s.ok()) return ReportError(s, o.common.json);
   Log(LogLevel::kInfo, "celeste is serving",
       {{"listen", o.listen}, {"port", server.port()}, {"db", store->backend()}});
-  std::cout << "celeste listening on http://" << o.listen.substr(0, o.listen.rfind(':')) << ":"
-            << server.port() << std::endl;
-  const int signal = server.RunUntilSignal();
+  const int signal = server.RunUntilSignal([&] {
+    std::cout << "celeste listening on http://" << o.listen.substr(0, o.listen.rfind(':')) << ":"
+              << server.port() << std::endl;
+  });
   store->Close();
   Log(LogLevel::kInfo, "celeste stopped", {{"signal", signal}});
   return kExitOk;

@@ -17,7 +17,7 @@ using Handler = std::function<Response(Request&)>;
 
 class Router {
  public:
-  // `route_name` labels metrics and logs ("/v1/flags/{name}").
+  // `pattern` also labels metrics and logs ("/v1/flags/{name}").
   void Add(Method method, std::string pattern, Handler handler);
 
   struct Match {

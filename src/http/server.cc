@@ -190,13 +190,14 @@ void HttpServer::Stop() {
   s.acceptor.close(ignored);
 }
 
-int HttpServer::RunUntilSignal() {
+int HttpServer::RunUntilSignal(const std::function<void()>& on_ready) {
   net::io_context signal_ioc(1);
   net::signal_set signals(signal_ioc, SIGINT, SIGTERM);
   int received = 0;
   signals.async_wait([&received](const beast::error_code& ec, int signal) {
     if (!ec) received = signal;
   });
+  if (on_ready) on_ready();
   signal_ioc.run();
   Stop();
   return received;

@@ -73,7 +73,9 @@ class HttpServer {
   void Stop();
 
   // Blocks until the process receives SIGINT or SIGTERM, then Stop()s. Returns the signal.
-  int RunUntilSignal();
+  // `on_ready` runs once the signals are caught (announce readiness there, so a signal sent
+  // right after the announcement still shuts down gracefully).
+  int RunUntilSignal(const std::function<void()>& on_ready = {});
 
  private:
   struct Impl;
