@@ -101,9 +101,10 @@ ActionDef CreateDef() {
       Field("source_work_order_id", FieldType::kUuid, "Work order"),
       Field("notes", FieldType::kText, "Notes"),
   };
-  action.search_keywords = {"add to shopping list", "shopping list", "request part", "order spare",
-                            "order part",           "need part",     "spare part",   "buy",
-                            "requisition",          "reorder",       "new request"};
+  // Not plain "shopping list": that one opens the list (list_shopping_list_items).
+  action.search_keywords = {
+      "add to shopping list", "request part", "order spare", "order part", "need part",
+      "spare part",           "buy",          "requisition", "reorder",    "new request"};
   return action;
 }
 
