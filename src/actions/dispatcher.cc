@@ -64,8 +64,8 @@ Result<ExecuteResult> Dispatcher::Execute(const Principal& principal,
   // 6. The caller's role may initiate it.
   if (!action->allowed_roles.Contains(membership->role)) {
     return Status::Error(ErrorCode::kForbiddenRole,
-                         "a " + std::string(RoleName(membership->role)) + " may not " +
-                             action->label,
+                         "your role (" + std::string(RoleName(membership->role)) +
+                             ") may not run " + action->id,
                          {{"role", RoleName(membership->role)}});
   }
   // 7. The payload matches the declared fields.

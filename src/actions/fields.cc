@@ -8,6 +8,7 @@
 #include <fmt/format.h>
 
 #include "core/clock.h"
+#include "core/json.h"
 #include "core/uuid.h"
 
 namespace celeste {
@@ -53,18 +54,11 @@ Status CheckValue(const FieldDef& f, const boost::json::value& v) {
     case FieldType::kText:
       return CheckString(f, v);
     case FieldType::kInteger: {
-      double d = 0;
-      if (v.is_int64()) {
-        d = static_cast<double>(v.get_int64());
-      } else if (v.is_uint64()) {
-        d = static_cast<double>(v.get_uint64());
-      } else if (v.is_double() && std::trunc(v.get_double()) == v.get_double() &&
-                 std::abs(v.get_double()) < 9e15) {
-        d = v.get_double();  // 3.0 is an integer
-      } else {
-        return Invalid(f, "must be an integer");
-      }
-      return CheckRange(f, d);
+      // The same reading handlers get through ActionContext::Int (3.0 is the integer 3).
+      boost::json::object probe{{"v", v}};
+      std::optional<int64_t> n = GetInt(probe, "v");
+      if (!n) return Invalid(f, "must be an integer");
+      return CheckRange(f, static_cast<double>(*n));
     }
     case FieldType::kNumber:
       if (!v.is_number()) return Invalid(f, "must be a number");

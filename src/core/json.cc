@@ -1,6 +1,7 @@
 #include "core/json.h"
 
 #include <algorithm>
+#include <cmath>
 #include <vector>
 
 #include <boost/json/parse.hpp>
@@ -74,6 +75,11 @@ std::optional<int64_t> GetInt(const boost::json::object& obj, std::string_view k
   if (v.is_int64()) return v.get_int64();
   if (v.is_uint64() && v.get_uint64() <= static_cast<uint64_t>(INT64_MAX)) {
     return static_cast<int64_t>(v.get_uint64());
+  }
+  // 3.0 is the integer 3 (JSON has one number type); 3.5 and 1e300 are not integers.
+  if (v.is_double() && std::trunc(v.get_double()) == v.get_double() &&
+      std::abs(v.get_double()) < 9e15) {
+    return static_cast<int64_t>(v.get_double());
   }
   return std::nullopt;
 }

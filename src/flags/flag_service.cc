@@ -91,6 +91,16 @@ Result<std::shared_ptr<const FlagService::Snapshot>> FlagService::Load() {
   return std::shared_ptr<const Snapshot>(std::move(snapshot));
 }
 
+std::shared_ptr<const FlagService::Snapshot> FlagService::OverridesOnly() const {
+  auto snapshot = std::make_shared<Snapshot>();
+  for (const auto& [name, value] : env_overrides_) {
+    FlagState& f = (*snapshot)[name];
+    f.name = name;
+    f.env_override = value;
+  }
+  return snapshot;
+}
+
 std::shared_ptr<const FlagService::Snapshot> FlagService::Current() {
   {
     std::lock_guard lock(mu_);
@@ -99,9 +109,11 @@ std::shared_ptr<const FlagService::Snapshot> FlagService::Current() {
   // One caller refreshes; the others use the previous snapshot while it does.
   std::unique_lock refresh(refresh_mu_, std::try_to_lock);
   if (!refresh.owns_lock()) {
-    std::lock_guard lock(mu_);
-    if (snapshot_) return snapshot_;
-    refresh.lock();  // first load: everyone waits for it
+    {
+      std::lock_guard lock(mu_);
+      if (snapshot_) return snapshot_;
+    }
+    refresh.lock();  // first load: everyone waits for it (never while holding mu_)
   }
   {
     std::lock_guard lock(mu_);
@@ -113,7 +125,7 @@ std::shared_ptr<const FlagService::Snapshot> FlagService::Current() {
     snapshot_ = std::move(*loaded);
   } else {
     Log(LogLevel::kError, "cannot read feature flags", {{"error", loaded.status().ToString()}});
-    if (!snapshot_) snapshot_ = std::make_shared<Snapshot>();  // fail closed
+    if (!snapshot_) snapshot_ = OverridesOnly();  // fail closed, but env still rules
   }
   loaded_at_ = clock_.Now();
   return snapshot_;
@@ -155,7 +167,6 @@ Status FlagService::Set(Tx& tx, std::string_view flag, bool enabled,
   CELESTE_ASSIGN_OR_RETURN(
       int64_t changed, tx.Exec(kUpsertFlag, {flag, enabled, percentage, now_text, actor}));
   (void)changed;
-  Invalidate();
   return Status::OK();
 }
 

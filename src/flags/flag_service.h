@@ -48,8 +48,8 @@ class FlagService {
   std::vector<FlagState> List();
   std::optional<FlagState> Find(std::string_view flag);
 
-  // Upserts the flag's row inside `tx` (the caller audits in the same transaction) and
-  // drops the snapshot so this process sees the change at once.
+  // Upserts the flag's row inside `tx` (the caller audits in the same transaction). Call
+  // Invalidate() after the commit so this process sees the change at once.
   Status Set(Tx& tx, std::string_view flag, bool enabled, std::optional<int> canary_percentage,
              std::string_view actor, std::string_view now_text);
   void Invalidate();
@@ -58,6 +58,7 @@ class FlagService {
   using Snapshot = std::map<std::string, FlagState, std::less<>>;
   std::shared_ptr<const Snapshot> Current();
   Result<std::shared_ptr<const Snapshot>> Load();
+  std::shared_ptr<const Snapshot> OverridesOnly() const;
 
   // Constant after construction.
   Store& store_;

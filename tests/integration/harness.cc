@@ -243,3 +243,60 @@ std::string Describe(const ClientResponse& r) {
 }
 
 }  // namespace celeste::testing
+
+// Helpers appended for the suggestions, flags, audit, concurrency and CLI tests.
+namespace celeste::testing {
+
+std::map<int, int64_t> ResponseCountsByStatus(const TestServer& server) {
+  std::map<int, int64_t> counts;
+  HttpClient client = server.Client();
+  auto r = client.Get("/metrics");
+  if (!r.ok() || r->status != 200) return counts;
+  static const std::regex kLine(
+      R"re(celeste_http_requests_total\{[^}]*status="(\d+)"[^}]*\} (\d+))re");
+  for (std::sregex_iterator it(r->body.begin(), r->body.end(), kLine), end; it != end; ++it) {
+    counts[std::stoi((*it)[1])] += std::stoll((*it)[2]);
+  }
+  return counts;
+}
+
+RunResult RunProgram(const std::vector<std::string>& argv) {
+  const std::string dir = TempDir();
+  const std::string out_path = dir + "/out", err_path = dir + "/err";
+  std::vector<std::string> store = argv;
+  std::vector<char*> args;
+  for (auto& a : store) args.push_back(a.data());
+  args.push_back(nullptr);
+  pid_t pid = fork();
+  if (pid == 0) {
+    int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
+    int in = open("/dev/null", O_RDONLY);
+    dup2(in, 0);
+    dup2(out, 1);
+    dup2(err, 2);
+    execvp(args[0], args.data());
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(pid, &status, 0);
+  RunResult r;
+  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = ReadFile(out_path);
+  r.err = ReadFile(err_path);
+  fs::remove_all(dir);
+  return r;
+}
+
+std::string SqlitePath(const std::string& db_url) {
+  constexpr std::string_view kScheme = "sqlite:";
+  if (db_url.rfind(kScheme, 0) != 0) return "";
+  return db_url.substr(kScheme.size());
+}
+
+RunResult Sqlite3(const TestServer& server, const std::string& sql) {
+  return RunProgram(
+      {"sqlite3", "-bail", "-cmd", ".timeout 5000", SqlitePath(server.db_url()), sql});
+}
+
+}  // namespace celeste::testing

@@ -112,3 +112,22 @@ std::string ErrorCodeOf(const ClientResponse& r);
 std::string Describe(const ClientResponse& r);
 
 }  // namespace celeste::testing
+
+// Helpers appended for the suggestions, flags, audit, concurrency and CLI tests.
+namespace celeste::testing {
+
+// Responses the server has answered so far, by HTTP status (summed over routes), read from
+// /metrics. Empty when /metrics cannot be read.
+std::map<int, int64_t> ResponseCountsByStatus(const TestServer& server);
+
+// Runs any program to completion (argv[0] is looked up in PATH); exit code, stdout, stderr.
+RunResult RunProgram(const std::vector<std::string>& argv);
+
+// The file behind a "sqlite:PATH" database URL ("" for any other backend).
+std::string SqlitePath(const std::string& db_url);
+
+// Runs `sqlite3 -bail PATH SQL` against the server's database (busy timeout 5 s), e.g. to
+// inspect rows or to tamper with them the way an attacker with file access would.
+RunResult Sqlite3(const TestServer& server, const std::string& sql);
+
+}  // namespace celeste::testing

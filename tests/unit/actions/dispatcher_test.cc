@@ -198,6 +198,7 @@ class DispatcherTest : public ::testing::Test {
                                                FormatRfc3339(clock_.Now()));
                           })
                     .ok());
+    flags_->Invalidate();  // after the commit, as ApplyFlagChange does
   }
 
   json::object Signature(const Principal& signer, const std::string& pin) const {

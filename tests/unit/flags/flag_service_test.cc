@@ -63,9 +63,11 @@ class FlagServiceTest : public ::testing::Test {
 
   Status Set(FlagService& flags, const std::string& name, bool enabled,
              std::optional<int> percentage) {
-    return store_->Run(TxMode::kWrite, "", [&](Tx& tx) {
+    Status s = store_->Run(TxMode::kWrite, "", [&](Tx& tx) {
       return flags.Set(tx, name, enabled, percentage, "test", FormatRfc3339(clock_.Now()));
     });
+    flags.Invalidate();  // after the commit, as ApplyFlagChange does
+    return s;
   }
 
   celeste::testing::TempDir dir_;
