@@ -1,0 +1,157 @@
+// Concurrent writers: 200 creates over 20 kept-alive connections all land, each exactly
+// once, with one audit row each and an intact hash chain.
+#include <atomic>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/json.h"
+#include "integration/harness.h"
+
+namespace celeste::testing {
+namespace {
+
+constexpr int kThreads = 20;
+constexpr int kCreatesPerThread = 10;
+constexpr int kCreates = kThreads * kCreatesPerThread;
+
+class ConcurrencyTest : public IntegrationTest {
+ protected:
+  // Every item id on yacht A, following next_cursor page by page.
+  std::vector<std::string> AllItemIds() {
+    std::vector<std::string> ids;
+    std::optional<std::string> cursor;
+    for (int page = 0; page < 100; ++page) {
+      boost::json::object payload{{"limit", 50}};
+      if (cursor) payload["cursor"] = *cursor;
+      ClientResponse r = Execute(UserA("captain"), A().id, "list_shopping_list_items", payload);
+      EXPECT_EQ(r.status, 200) << "page " << page << ": " << Describe(r);
+      if (r.status != 200) break;
+      const auto result = r.Json().at("result").as_object();
+      for (const auto& item : result.at("items").as_array()) {
+        ids.emplace_back(item.at("id").as_string());
+      }
+      if (result.at("next_cursor").is_null()) return ids;
+      cursor = std::string(result.at("next_cursor").as_string());
+    }
+    ADD_FAILURE() << "pagination did not end within 100 pages";
+    return ids;
+  }
+
+  boost::json::array WholeAuditLog() {
+    ClientResponse r = Get(UserA("manager"), "/v1/audit?yacht_id=" + A().id + "&limit=1000");
+    EXPECT_EQ(r.status, 200) << Describe(r);
+    auto json = r.Json();
+    if (!json.is_object() || !json.as_object().contains("entries")) return {};
+    return json.at("entries").as_array();
+  }
+};
+
+TEST_F(ConcurrencyTest, TwoHundredConcurrentCreatesAllLandOnceEach) {
+  const std::vector<std::string> ids_before = AllItemIds();
+  const boost::json::array audit_before = WholeAuditLog();
+  ASSERT_FALSE(ids_before.empty()) << "the demo fleet has items on yacht A";
+
+  // Tokens minted up front; each thread owns one client (one connection).
+  const std::vector<std::string> roles = {"crew", "chief_engineer", "captain", "purser"};
+  struct Outcome {
+    int status = 0;
+    std::string entity_id;
+    std::string audit_id;
+    std::string error;
+  };
+  std::vector<std::vector<Outcome>> outcomes(kThreads, std::vector<Outcome>(kCreatesPerThread));
+  std::vector<std::string> tokens;
+  std::vector<HttpClient> clients;
+  for (int t = 0; t < kThreads; ++t) {
+    tokens.push_back(server_->TokenFor(UserA(roles[t % roles.size()])));
+    clients.push_back(server_->Client());
+  }
+  std::atomic<int> ready{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      ++ready;
+      while (ready.load() < kThreads) std::this_thread::yield();  // start together
+      for (int i = 0; i < kCreatesPerThread; ++i) {
+        boost::json::object body{
+            {"action", "create_shopping_list_item"},
+            {"context", {{"yacht_id", A().id}}},
+            {"payload",
+             {{"part_name", "Load test part " + std::to_string(t) + "-" + std::to_string(i)},
+              {"quantity_requested", 1 + i},
+              {"source_type", "manual_add"}}}};
+        auto r = clients[t].Post("/v1/actions/execute", ToJson(body),
+                                 {{"Authorization", "Bearer " + tokens[t]}});
+        Outcome& o = outcomes[t][i];
+        if (!r.ok()) {
+          o.error = r.status().ToString();
+          continue;
+        }
+        o.status = r->status;
+        auto json = r->Json();
+        if (r->status == 201 && json.is_object()) {
+          o.entity_id = std::string(json.at("entity_id").as_string());
+          o.audit_id = std::string(json.at("audit_id").as_string());
+        } else {
+          o.error = r->body.substr(0, 300);
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+
+  int created = 0, server_errors = 0;
+  std::set<std::string> new_ids, audit_ids;
+  for (int t = 0; t < kThreads; ++t) {
+    for (int i = 0; i < kCreatesPerThread; ++i) {
+      const Outcome& o = outcomes[t][i];
+      if (o.status == 201) {
+        ++created;
+        new_ids.insert(o.entity_id);
+        audit_ids.insert(o.audit_id);
+      } else {
+        ADD_FAILURE() << "thread " << t << " create " << i << ": status " << o.status << " "
+                      << o.error;
+      }
+      if (o.status >= 500) ++server_errors;
+    }
+  }
+  EXPECT_EQ(created, kCreates);
+  EXPECT_EQ(server_errors, 0);
+  EXPECT_EQ(new_ids.size(), static_cast<size_t>(kCreates)) << "entity ids repeat";
+  EXPECT_EQ(audit_ids.size(), static_cast<size_t>(kCreates)) << "audit ids repeat";
+  for (int t = 0; t < kThreads; ++t) {
+    EXPECT_EQ(clients[t].connections_opened(), 1)
+        << "thread " << t << " did not keep its connection";
+  }
+
+  // The list holds exactly the old items plus the 200 new ones, each once.
+  const std::vector<std::string> ids_after = AllItemIds();
+  EXPECT_EQ(ids_after.size(), ids_before.size() + kCreates);
+  std::set<std::string> expected(ids_before.begin(), ids_before.end());
+  expected.insert(new_ids.begin(), new_ids.end());
+  EXPECT_EQ(std::set<std::string>(ids_after.begin(), ids_after.end()), expected);
+
+  // The audit log grew by exactly 200 rows: one per create, numbered without gaps.
+  const boost::json::array audit_after = WholeAuditLog();
+  ASSERT_EQ(audit_after.size(), audit_before.size() + kCreates);
+  std::set<std::string> logged;
+  for (size_t j = audit_before.size(); j < audit_after.size(); ++j) {
+    const auto& row = audit_after[j].as_object();
+    EXPECT_EQ(row.at("action").as_string(), "create_shopping_list_item") << "row " << j;
+    logged.emplace(row.at("id").as_string());
+    EXPECT_TRUE(new_ids.contains(std::string(row.at("entity_id").as_string()))) << "row " << j;
+  }
+  EXPECT_EQ(logged, audit_ids);
+  for (size_t j = 0; j < audit_after.size(); ++j) {
+    EXPECT_EQ(audit_after[j].at("seq").as_int64(), static_cast<int64_t>(j) + 1) << "row " << j;
+  }
+
+  RunResult verify = server_->Cli({"audit", "verify"});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
+}
+
+}  // namespace
+}  // namespace celeste::testing
