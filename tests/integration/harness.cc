@@ -15,6 +15,7 @@
 
 #include "auth/authenticator.h"
 #include "core/clock.h"
+#include "core/hash.h"
 #include "core/json.h"
 
 namespace celeste::testing {
@@ -297,6 +298,69 @@ std::string SqlitePath(const std::string& db_url) {
 RunResult Sqlite3(const TestServer& server, const std::string& sql) {
   return RunProgram(
       {"sqlite3", "-bail", "-cmd", ".timeout 5000", SqlitePath(server.db_url()), sql});
+}
+
+}  // namespace celeste::testing
+
+namespace celeste::testing {
+
+int TestServer::TerminateAndWait(std::chrono::milliseconds timeout) {
+  if (pid_ <= 0) return -1;
+  kill(pid_, SIGTERM);
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  int status = 0;
+  pid_t done = 0;
+  while ((done = waitpid(pid_, &status, WNOHANG)) == 0 &&
+         std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  if (done != pid_) {
+    kill(pid_, SIGKILL);
+    waitpid(pid_, &status, 0);
+    pid_ = -1;
+    return -1;
+  }
+  pid_ = -1;
+  return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+}
+
+std::string DetailOf(const ClientResponse& r, std::string_view key) {
+  auto json = r.Json();
+  if (!json.is_object()) return "";
+  auto details = json.as_object().find("details");
+  if (details == json.as_object().end() || !details->value().is_object()) return "";
+  return GetString(details->value().as_object(), key).value_or("");
+}
+
+::testing::AssertionResult IsError(const ClientResponse& r, int status, std::string_view code) {
+  auto json = r.Json();
+  const bool shaped = json.is_object() && json.as_object().contains("status") &&
+                      json.at("status").is_int64() && json.at("status").as_int64() == r.status;
+  if (r.status == status && ErrorCodeOf(r) == code && shaped) {
+    return ::testing::AssertionSuccess();
+  }
+  return ::testing::AssertionFailure()
+         << "expected HTTP " << status << " " << code << ", got " << Describe(r);
+}
+
+std::string RandomUuidV4() {
+  std::string hex = RandomHex(16);
+  hex[12] = '4';                                                    // version 4
+  hex[16] = "89ab"[std::stoi(hex.substr(16, 1), nullptr, 16) & 3];  // RFC 4122 variant
+  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
+         hex.substr(16, 4) + "-" + hex.substr(20);
+}
+
+bool WaitUntilServing(const TestServer& server, std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (true) {
+    HttpClient client(server.Client());
+    client.set_timeout(std::chrono::seconds(2));
+    auto r = client.Get("/health");
+    if (r.ok() && r->status == 200) return true;
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
 }
 
 }  // namespace celeste::testing

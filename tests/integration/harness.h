@@ -7,6 +7,7 @@
 
 #include <sys/types.h>
 
+#include <chrono>
 #include <map>
 #include <memory>
 #include <optional>
@@ -70,6 +71,13 @@ class TestServer {
   // The server's 5xx counter from /metrics.
   int64_t ServerErrors() const;
 
+  // The server process id (-1 when it is not running).
+  pid_t pid() const { return pid_; }
+  // Sends SIGTERM and waits up to `timeout` for the process to exit. Returns its exit code,
+  // or -1 when a signal ended it or it did not exit in time (it is then SIGKILLed). Either
+  // way the server is stopped afterwards; Restart() starts it again.
+  int TerminateAndWait(std::chrono::milliseconds timeout);
+
  private:
   void Start();
   void Stop();
@@ -110,6 +118,18 @@ class IntegrationTest : public ::testing::Test {
 // Helpers for assertions on responses.
 std::string ErrorCodeOf(const ClientResponse& r);
 std::string Describe(const ClientResponse& r);
+
+// details.<key> of an error envelope as text ("" when absent or not a string).
+std::string DetailOf(const ClientResponse& r, std::string_view key);
+// Success when `r` is an error envelope with this HTTP status and error_code, its `status`
+// member equal to the HTTP status; the failure message describes the response.
+::testing::AssertionResult IsError(const ClientResponse& r, int status, std::string_view code);
+// A random UUIDv4 (an id no celeste process made).
+std::string RandomUuidV4();
+// Polls GET /health until the server answers 200 or `timeout` passes; true when it answered.
+// (Restart() can return before the new process listens: it may read the previous process's
+// "listening on" line before the new one truncates the file.)
+bool WaitUntilServing(const TestServer& server, std::chrono::milliseconds timeout);
 
 }  // namespace celeste::testing
 
