@@ -128,8 +128,9 @@ Response App::Handle(Request&& request) {
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   metrics_.ObserveRequest(route_name, MethodName(request.method), response.status, seconds);
-  if (AccessLogEnabled() || response.status >= 500) {
-    Log(response.status >= 500 ? LogLevel::kError : LogLevel::kInfo, "request",
+  const bool server_error = response.status >= 500 && response.status != 503;
+  if (AccessLogEnabled() || server_error) {
+    Log(server_error ? LogLevel::kError : LogLevel::kInfo, "request",
         {{"request_id", request.request_id},
          {"method", MethodName(request.method)},
          {"route", route_name},

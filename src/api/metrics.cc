@@ -23,7 +23,9 @@ std::string Escape(std::string_view v) {
 
 void Metrics::ObserveRequest(std::string_view route, std::string_view method, int status,
                              double seconds) {
-  if (status >= 500) ++server_errors_;
+  // 503 is the contract's feature_disabled (a lens turned off), a designed answer; every
+  // other 5xx is a bug.
+  if (status >= 500 && status != 503) ++server_errors_;
   std::lock_guard lock(mu_);
   ++requests_[{std::string(route), std::string(method), status}];
   Histogram& h = latency_[std::string(route)];
@@ -66,7 +68,8 @@ std::string Metrics::Render() const {
     out += fmt::format("celeste_http_request_duration_seconds_count{{route=\"{}\"}} {}\n",
                        Escape(route), h.count);
   }
-  out += "# HELP celeste_http_5xx_total Responses with a 5xx status (every one is a bug).\n";
+  out += "# HELP celeste_http_5xx_total 5xx responses other than 503 feature_disabled "
+         "(every one is a bug).\n";
   out += "# TYPE celeste_http_5xx_total counter\n";
   out += fmt::format("celeste_http_5xx_total {}\n", server_errors_.load());
   out += "# HELP celeste_action_executions_total Action executions by action and outcome.\n";

@@ -17,6 +17,7 @@ class Metrics {
   // One action execution; outcome is "ok" or the error_code.
   void ObserveAction(std::string_view action, std::string_view outcome);
 
+  // 5xx answers other than 503 feature_disabled: every one is a bug.
   int64_t server_errors() const { return server_errors_.load(); }
   // The exposition text.
   std::string Render() const;

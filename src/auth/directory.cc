@@ -30,6 +30,17 @@ const Sql kMemberships{
     "SELECT m.yacht_id, y.name, m.role FROM memberships m JOIN yachts y ON y.id = m.yacht_id "
     "WHERE m.user_id = $1 AND m.active = TRUE ORDER BY y.name, m.yacht_id"};
 
+// Adds or updates a membership inside `tx`; not_found for an unknown yacht.
+Status InsertMembership(Tx& tx, std::string_view user_id, std::string_view yacht_id, Role role,
+                        bool active, std::string_view now) {
+  CELESTE_ASSIGN_OR_RETURN(auto yacht, tx.QueryOne(kYachtExists, {yacht_id}));
+  if (!yacht) return Status::NotFound("no such yacht");
+  CELESTE_ASSIGN_OR_RETURN(
+      int64_t n, tx.Exec(kUpsertMembership, {yacht_id, user_id, RoleName(role), active, now}));
+  (void)n;
+  return Status::OK();
+}
+
 UserRecord ToUser(const Row& r) {
   return UserRecord{r.Text(0), r.Text(1), r.Text(2), r.Text(3), r.OptText(4), r.Bool(5)};
 }
@@ -80,19 +91,22 @@ Result<std::string> Directory::AddUser(const NewUser& user, bool update_existing
   const std::string now = FormatRfc3339(clock_.Now());
   CELESTE_RETURN_IF_ERROR(store_.Run(TxMode::kWrite, "", [&](Tx& tx) {
     CELESTE_ASSIGN_OR_RETURN(auto existing, tx.QueryOne(kUserByEmail, {email}));
+    int64_t n = 0;
     if (existing) {
       if (!update_existing) {
         return Status::Error(ErrorCode::kDuplicate, "a user with this email exists",
                              {{"existing_id", existing->Text(0)}});
       }
       id = existing->Text(0);
-      CELESTE_ASSIGN_OR_RETURN(int64_t n, tx.Exec(kUpdateUser, {id, name, password_hash, pin_hash}));
-      (void)n;
-      return Status::OK();
+      CELESTE_ASSIGN_OR_RETURN(n, tx.Exec(kUpdateUser, {id, name, password_hash, pin_hash}));
+    } else {
+      CELESTE_ASSIGN_OR_RETURN(n,
+                               tx.Exec(kInsertUser, {id, email, name, password_hash, pin_hash, now}));
     }
-    CELESTE_ASSIGN_OR_RETURN(int64_t n,
-                             tx.Exec(kInsertUser, {id, email, name, password_hash, pin_hash, now}));
     (void)n;
+    if (user.yacht_id && user.role) {
+      return InsertMembership(tx, id, NormalizeUuid(*user.yacht_id), *user.role, true, now);
+    }
     return Status::OK();
   }));
   return id;
@@ -102,14 +116,9 @@ Status Directory::SetMembership(std::string_view user_id, std::string_view yacht
                                 bool active) {
   const std::string now = FormatRfc3339(clock_.Now());
   return store_.Run(TxMode::kWrite, "", [&](Tx& tx) {
-    CELESTE_ASSIGN_OR_RETURN(auto yacht, tx.QueryOne(kYachtExists, {yacht_id}));
-    if (!yacht) return Status::NotFound("no such yacht");
     CELESTE_ASSIGN_OR_RETURN(auto user, tx.QueryOne(kUserById, {user_id}));
     if (!user) return Status::NotFound("no such user");
-    CELESTE_ASSIGN_OR_RETURN(
-        int64_t n, tx.Exec(kUpsertMembership, {yacht_id, user_id, RoleName(role), active, now}));
-    (void)n;
-    return Status::OK();
+    return InsertMembership(tx, user_id, yacht_id, role, active, now);
   });
 }
 

@@ -20,6 +20,10 @@ struct NewUser {
   std::string name;              // defaults to the email's local part
   std::optional<std::string> pin;
   std::optional<std::string> id;  // keep an id from an identity provider (e.g. Supabase)
+  // A first membership, written in the same transaction as the user (so a wrong yacht id
+  // leaves nothing behind).
+  std::optional<std::string> yacht_id;
+  std::optional<Role> role;
 };
 
 struct UserRecord {
@@ -38,7 +42,9 @@ class Directory {
   // Creates a yacht; `code` is optional and unique. Returns its id.
   Result<std::string> AddYacht(std::string_view name, std::optional<std::string> code);
   // Creates a user (email lower-cased, unique → duplicate) or, with the same email and
-  // `update_existing`, updates password/PIN/name. Returns the user id.
+  // `update_existing`, updates password/PIN/name; with user.yacht_id and user.role also
+  // the membership (not_found for an unknown yacht), all in one transaction. Returns the
+  // user id.
   Result<std::string> AddUser(const NewUser& user, bool update_existing = false);
   // Adds or updates (role, active) a membership.
   Status SetMembership(std::string_view user_id, std::string_view yacht_id, Role role,

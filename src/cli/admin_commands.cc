@@ -132,13 +132,16 @@ std::vector<Command> AddUserCommands(CLI::App& cli) {
     auto store = OpenMigratedStore(o->common.db);
     if (!store.ok()) return ReportError(store.status(), o->common.json);
     Directory directory(**store, SystemClock::Instance());
-    NewUser user{o->email, o->password, o->name,
+    NewUser user{o->email,
+                 o->password,
+                 o->name,
                  o->pin.empty() ? std::nullopt : std::optional<std::string>(o->pin),
-                 o->id.empty() ? std::nullopt : std::optional<std::string>(o->id)};
+                 o->id.empty() ? std::nullopt : std::optional<std::string>(o->id),
+                 o->yacht,
+                 *role};
     auto id = directory.AddUser(user);
-    Status s = id.ok() ? directory.SetMembership(*id, NormalizeUuid(o->yacht), *role) : id.status();
     (*store)->Close();
-    if (!s.ok()) return ReportError(s, o->common.json);
+    if (!id.ok()) return ReportError(id.status(), o->common.json);
     return PrintId(*id, o->common.json);
   };
   auto run_grant = [g] {

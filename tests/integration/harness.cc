@@ -177,7 +177,7 @@ int64_t TestServer::ServerErrors() const {
   HttpClient client = Client();
   auto r = client.Get("/metrics");
   if (!r.ok() || r->status != 200) return -1;
-  static const std::regex kCounter(R"(celeste_http_5xx_total (\d+))");
+  static const std::regex kCounter(R"((?:^|\n)celeste_http_5xx_total (\d+))");
   std::smatch m;
   if (!std::regex_search(r->body, m, kCounter)) return -1;
   return std::stoll(m[1]);

@@ -15,16 +15,17 @@ CREATE TABLE users (
   name TEXT NOT NULL,
   password_hash TEXT NOT NULL,
   pin_hash TEXT,
-  active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+  active INTEGER NOT NULL DEFAULT 1 CHECK (active = 0 OR active = 1),
   created_at TEXT NOT NULL
 );
 
 CREATE TABLE memberships (
   yacht_id TEXT NOT NULL REFERENCES yachts (id),
   user_id TEXT NOT NULL REFERENCES users (id),
-  role TEXT NOT NULL CHECK (role IN ('crew', 'chief_engineer', 'chief_officer', 'captain',
-                                     'purser', 'manager')),
-  active INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+  role TEXT NOT NULL
+    CHECK (role = 'crew' OR role = 'chief_engineer' OR role = 'chief_officer' OR
+           role = 'captain' OR role = 'purser' OR role = 'manager'),
+  active INTEGER NOT NULL DEFAULT 1 CHECK (active = 0 OR active = 1),
   created_at TEXT NOT NULL,
   PRIMARY KEY (yacht_id, user_id)
 );
@@ -32,7 +33,7 @@ CREATE INDEX memberships_by_user ON memberships (user_id);
 
 CREATE TABLE feature_flags (
   flag_name TEXT PRIMARY KEY,
-  enabled INTEGER NOT NULL DEFAULT 0 CHECK (enabled IN (0, 1)),
+  enabled INTEGER NOT NULL DEFAULT 0 CHECK (enabled = 0 OR enabled = 1),
   canary_percentage INTEGER NOT NULL DEFAULT 100
     CHECK (canary_percentage BETWEEN 0 AND 100),
   updated_at TEXT NOT NULL,
@@ -43,7 +44,7 @@ CREATE TABLE feature_flags (
 -- kept for the throttling windows; rows older than a day are pruned on insert.
 CREATE TABLE auth_failures (
   id INTEGER PRIMARY KEY AUTOINCREMENT,
-  kind TEXT NOT NULL CHECK (kind IN ('login', 'pin')),
+  kind TEXT NOT NULL CHECK (kind = 'login' OR kind = 'pin'),
   subject TEXT NOT NULL,
   at TEXT NOT NULL
 );

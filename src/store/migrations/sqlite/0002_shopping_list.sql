@@ -3,6 +3,10 @@
 -- Also the minimal parts catalog the requests point at (the parts lens extends it).
 -- Every table is a tenant table: yacht_id NOT NULL, in the primary key and in every key
 -- that points at another tenant table.
+--
+-- Enumerations are checked with "=" ... "OR" rather than IN (...): SQLite builds an
+-- ephemeral table for each IN list on every insert, which cost a quarter of a create.
+
 
 CREATE TABLE pms_parts (
   id TEXT NOT NULL,
@@ -32,15 +36,18 @@ CREATE TABLE pms_shopping_list_items (
   quantity_requested REAL NOT NULL CHECK (quantity_requested > 0),
   quantity_approved REAL CHECK (quantity_approved IS NULL OR quantity_approved > 0),
   source_type TEXT NOT NULL
-    CHECK (source_type IN ('manual_add', 'low_stock', 'work_order', 'fault')),
+    CHECK (source_type = 'manual_add' OR source_type = 'low_stock' OR
+           source_type = 'work_order' OR source_type = 'fault'),
   urgency TEXT NOT NULL DEFAULT 'normal'
-    CHECK (urgency IN ('low', 'normal', 'high', 'critical')),
+    CHECK (urgency = 'low' OR urgency = 'normal' OR urgency = 'high' OR
+           urgency = 'critical'),
   required_by_date TEXT,  -- YYYY-MM-DD
   source_work_order_id TEXT,
   notes TEXT,
   status TEXT NOT NULL DEFAULT 'requested'
-    CHECK (status IN ('requested', 'under_review', 'approved', 'ordered',
-                      'partially_fulfilled', 'fulfilled', 'rejected')),
+    CHECK (status = 'requested' OR status = 'under_review' OR status = 'approved' OR
+           status = 'ordered' OR status = 'partially_fulfilled' OR status = 'fulfilled' OR
+           status = 'rejected'),
   created_by TEXT NOT NULL,
   created_at TEXT NOT NULL,
   updated_at TEXT NOT NULL,
@@ -58,7 +65,8 @@ CREATE TABLE pms_shopping_list_items (
   PRIMARY KEY (yacht_id, id),
   FOREIGN KEY (yacht_id, part_id) REFERENCES pms_parts (yacht_id, id),
   -- What the state machine guarantees, kept true by the database as well.
-  CHECK (status IN ('requested', 'under_review', 'rejected') OR quantity_approved IS NOT NULL),
+  CHECK (status = 'requested' OR status = 'under_review' OR status = 'rejected' OR
+         quantity_approved IS NOT NULL),
   CHECK (status <> 'rejected' OR rejection_reason IS NOT NULL)
 );
 -- Listing: newest first (ids are UUIDv7), optionally by status.
@@ -67,7 +75,7 @@ CREATE INDEX pms_shopping_list_items_by_status ON pms_shopping_list_items (yacht
 -- Candidate parts (part_id NULL) are never duplicates; rejected and fulfilled items are closed.
 CREATE UNIQUE INDEX pms_shopping_list_items_open_part ON pms_shopping_list_items
   (yacht_id, part_id, (COALESCE(source_work_order_id, '')))
-  WHERE part_id IS NOT NULL AND status NOT IN ('rejected', 'fulfilled');
+  WHERE part_id IS NOT NULL AND status <> 'rejected' AND status <> 'fulfilled';
 CREATE INDEX pms_shopping_list_items_by_part ON pms_shopping_list_items (yacht_id, part_id);
 
 -- Every state move of an item, creation included (from_status NULL), oldest first by id.
@@ -75,10 +83,16 @@ CREATE TABLE pms_shopping_list_state_history (
   id TEXT NOT NULL,
   yacht_id TEXT NOT NULL REFERENCES yachts (id),
   item_id TEXT NOT NULL,
-  from_status TEXT CHECK (from_status IN ('requested', 'under_review', 'approved', 'ordered',
-                                          'partially_fulfilled', 'fulfilled', 'rejected')),
-  to_status TEXT NOT NULL CHECK (to_status IN ('requested', 'under_review', 'approved', 'ordered',
-                                               'partially_fulfilled', 'fulfilled', 'rejected')),
+  from_status TEXT
+    CHECK (from_status = 'requested' OR from_status = 'under_review' OR
+           from_status = 'approved' OR from_status = 'ordered' OR
+           from_status = 'partially_fulfilled' OR from_status = 'fulfilled' OR
+           from_status = 'rejected'),
+  to_status TEXT NOT NULL
+    CHECK (to_status = 'requested' OR to_status = 'under_review' OR
+           to_status = 'approved' OR to_status = 'ordered' OR
+           to_status = 'partially_fulfilled' OR to_status = 'fulfilled' OR
+           to_status = 'rejected'),
   actor_id TEXT NOT NULL,
   actor_role TEXT NOT NULL,
   at TEXT NOT NULL,
