@@ -2,6 +2,7 @@
 
 #include "actions/fields.h"
 #include "audit/audit_log.h"
+#include "core/json.h"
 
 namespace celeste {
 
@@ -107,8 +108,8 @@ Result<ExecuteResult> Dispatcher::RunHandler(const ActionDef& action,
         .entity_id = result.outcome.entity_id,
         .actor_id = context.user_id(),
         .actor_role = std::string(RoleName(context.role)),
-        .payload = context.payload,
-        .signature = context.signature ? context.signature->ToJson() : boost::json::object(),
+        .payload = CanonicalJson(context.payload),
+        .signature = context.signature ? CanonicalJson(context.signature->ToJson()) : "{}",
         .request_id = context.request_id,
         .created_at = context.now_text,
     };

@@ -108,7 +108,8 @@ Result<Response> Suggest(Services& services, Request& request) {
 }
 
 // Step 1 of CONTRACT §2: the envelope's shape.
-Result<ExecuteRequest> ParseEnvelope(const boost::json::object& body, boost::json::value& signature) {
+// Takes the payload and signature out of `body` (no copies).
+Result<ExecuteRequest> ParseEnvelope(boost::json::object& body, boost::json::value& signature) {
   for (const auto& kv : body) {
     std::string_view k = kv.key();
     if (k != "action" && k != "context" && k != "payload" && k != "signature") {
@@ -134,21 +135,22 @@ Result<ExecuteRequest> ParseEnvelope(const boost::json::object& body, boost::jso
   }
   if (auto p = body.find("payload"); p != body.end() && !p->value().is_null()) {
     if (!p->value().is_object()) return Status::InvalidRequest("'payload' must be an object");
-    out.payload = p->value().get_object();
+    out.payload = std::move(p->value().get_object());
   }
   if (auto s = body.find("signature"); s != body.end()) {
-    signature = s->value();
+    signature = std::move(s->value());
     out.signature = &signature;
   }
   return out;
 }
 
-Response ExecuteResponse(const ExecuteResult& r, const std::string& request_id) {
-  boost::json::object body{{"success", true},
-                           {"action", r.action->id},
-                           {"entity_id", r.outcome.entity_id},
-                           {"result", r.outcome.result},
-                           {"request_id", request_id}};
+Response ExecuteResponse(ExecuteResult&& r, const std::string& request_id) {
+  boost::json::object body;
+  body["success"] = true;
+  body["action"] = r.action->id;
+  body["entity_id"] = r.outcome.entity_id;
+  body["result"] = std::move(r.outcome.result);
+  body["request_id"] = request_id;
   if (!r.audit_id.empty()) body["audit_id"] = r.audit_id;
   return JsonOk(body, r.outcome.created ? 201 : 200);
 }
@@ -166,7 +168,7 @@ Result<Response> Execute(Services& services, Request& request) {
       services.registry.FindAction(call.action_id) ? std::string_view(call.action_id) : "unknown";
   services.metrics.ObserveAction(label, result.ok() ? "ok" : ErrorCodeName(result.status().code()));
   if (!result.ok()) return std::move(result).TakeStatus();
-  return ExecuteResponse(*result, request.request_id);
+  return ExecuteResponse(std::move(result).value(), request.request_id);
 }
 
 // A GET that runs a READ action and answers its result object directly.
@@ -186,7 +188,7 @@ Result<Response> ReadThroughAction(Services& services, Request& request, std::st
   services.metrics.ObserveAction(call.action_id,
                                  result.ok() ? "ok" : ErrorCodeName(result.status().code()));
   if (!result.ok()) return std::move(result).TakeStatus();
-  return JsonOk(result->outcome.result);
+  return JsonOk(std::move(result->outcome.result));
 }
 
 // The audit trail: any member may read an entity's trail; the whole yacht's log is for

@@ -25,8 +25,8 @@ struct AuditEntry {
   std::string entity_id;
   std::string actor_id;
   std::string actor_role;
-  boost::json::value payload;
-  boost::json::object signature;  // {} for non-signed actions
+  std::string payload;    // canonical JSON (CanonicalJson) of the action's payload
+  std::string signature;  // canonical JSON of the signature record; "{}" when unsigned
   std::string request_id;
   std::string created_at;  // RFC 3339
 };

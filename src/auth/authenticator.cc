@@ -1,5 +1,7 @@
 #include "auth/authenticator.h"
 
+#include <algorithm>
+
 #include "auth/password.h"
 
 namespace celeste {
@@ -11,7 +13,7 @@ Status InvalidCredentials() {
 
 }  // namespace
 
-Result<Principal> Authenticator::Authenticate(std::optional<std::string_view> authorization) const {
+Result<Principal> Authenticator::Authenticate(std::optional<std::string_view> authorization) {
   constexpr std::string_view kBearer = "Bearer ";
   if (!authorization || authorization->size() <= kBearer.size()) {
     return Status::Error(ErrorCode::kMissingToken, "an Authorization: Bearer token is required");
@@ -20,10 +22,22 @@ Result<Principal> Authenticator::Authenticate(std::optional<std::string_view> au
   if (scheme != kBearer && scheme != "bearer ") {
     return Status::Error(ErrorCode::kMissingToken, "an Authorization: Bearer token is required");
   }
-  CELESTE_ASSIGN_OR_RETURN(JwtClaims claims,
-                           VerifyJwt(authorization->substr(kBearer.size()), jwt_, clock_.Now()));
+  const std::string_view token = authorization->substr(kBearer.size());
+  const Micros now = clock_.Now();
+  {
+    std::lock_guard lock(cache_mu_);
+    auto it = cache_.find(std::string(token));
+    if (it != cache_.end() && now < it->second.valid_until) return it->second.principal;
+  }
+  CELESTE_ASSIGN_OR_RETURN(JwtClaims claims, VerifyJwt(token, jwt_, now));
   CELESTE_ASSIGN_OR_RETURN(auto principal, directory_.LoadPrincipal(claims.sub));
   if (!principal) return Status::Error(ErrorCode::kInvalidToken, "unknown or inactive user");
+  const Micros valid_until = std::min(now + kCacheTtl, claims.exp * kMicrosPerSecond);
+  std::lock_guard lock(cache_mu_);
+  if (cache_.size() >= kCacheLimit) std::erase_if(cache_, [&](const auto& kv) {
+      return kv.second.valid_until <= now;
+    });
+  if (cache_.size() < kCacheLimit) cache_[std::string(token)] = {*principal, valid_until};
   return std::move(*principal);
 }
 

@@ -1,9 +1,11 @@
 // Authenticator: bearer tokens → Principal, and email/password login.
 #pragma once
 
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 
 #include "auth/directory.h"
 #include "auth/jwt.h"
@@ -37,7 +39,11 @@ class Authenticator {
   // From an Authorization header value: missing_token (absent, or not "Bearer <token>"),
   // invalid_token / token_expired (see VerifyJwt), invalid_token for an unknown or
   // inactive user. The role always comes from the memberships, never from the token.
-  Result<Principal> Authenticate(std::optional<std::string_view> authorization) const;
+  //
+  // A verified token's principal is kept for up to one second (never past the token's
+  // exp), keyed by the exact token text: a busy client does not re-verify and re-load
+  // on every request, and a changed membership still applies within a second.
+  Result<Principal> Authenticate(std::optional<std::string_view> authorization);
 
   // invalid_credentials for a wrong email or password (indistinguishable, same timing);
   // rate_limited (with retry-after) after 5 failures for the email in 15 minutes.
@@ -51,6 +57,15 @@ class Authenticator {
   const JwtConfig jwt_;
   const Clock& clock_;
   const int64_t token_ttl_seconds_;
+
+  struct CachedPrincipal {
+    Principal principal;
+    Micros valid_until;
+  };
+  static constexpr Micros kCacheTtl = kMicrosPerSecond;
+  static constexpr size_t kCacheLimit = 4096;
+  std::mutex cache_mu_;
+  std::unordered_map<std::string, CachedPrincipal> cache_;  // guarded by cache_mu_
 };
 
 }  // namespace celeste

@@ -1,6 +1,7 @@
 #include "flags/flag_changes.h"
 
 #include "audit/audit_log.h"
+#include "core/json.h"
 #include "core/uuid.h"
 
 namespace celeste {
@@ -26,8 +27,8 @@ Result<std::string> ApplyFlagChange(Store& store, FlagService& flags, const Flag
                      .entity_id = change.flag,
                      .actor_id = change.actor_id,
                      .actor_role = change.actor_role,
-                     .payload = payload,
-                     .signature = {},
+                     .payload = CanonicalJson(payload),
+                     .signature = "{}",
                      .request_id = change.request_id,
                      .created_at = now};
     CELESTE_ASSIGN_OR_RETURN(audit_id, AppendAudit(tx, kFleetId, entry));

@@ -159,8 +159,8 @@ class DispatcherTest : public ::testing::Test {
                                   .entity_id = "x",
                                   .actor_id = ctx.user_id(),
                                   .actor_role = "crew",
-                                  .payload = json::object{},
-                                  .signature = {},
+                                  .payload = "{}",
+                                  .signature = "{}",
                                   .request_id = "r",
                                   .created_at = ctx.now_text};
                  CELESTE_ASSIGN_OR_RETURN(auto id, AppendAudit(tx, ctx.yacht_id, entry));

@@ -1,6 +1,7 @@
 // The audit log: hash chain per yacht, its verification, and tampering done behind the
 // application's back (a raw sqlite3 connection that drops the append-only triggers).
 #include "audit/audit_log.h"
+#include "core/json.h"
 
 #include <gtest/gtest.h>
 #include <sqlite3.h>
@@ -85,8 +86,9 @@ class AuditLogTest : public ::testing::Test {
                       .entity_id = entity_id,
                       .actor_id = "0192f3a4-7b1c-7def-8a12-3456789abcde",
                       .actor_role = "captain",
-                      .payload = json::object{{"n", n}, {"note", "entry " + std::to_string(n)}},
-                      .signature = {},
+                      .payload = CanonicalJson(
+                          json::object{{"n", n}, {"note", "entry " + std::to_string(n)}}),
+                      .signature = "{}",
                       .request_id = "req-" + std::to_string(n),
                       .created_at = FormatRfc3339(clock_.Now())};
   }
