@@ -78,10 +78,8 @@ class DispatcherTest : public ::testing::Test {
   void SetUp() override {
     InitCrypto();
     SetLogLevel(LogLevel::kWarn);
-    auto store = OpenStore("sqlite:" + dir_.File("celeste.db"));
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(store).value();
-    ASSERT_TRUE(store_->Migrate().ok());
+    store_ = NewMigratedStore(dir_);
+    ASSERT_NE(store_, nullptr);
 
     RegisterTestLenses();
     directory_ = std::make_unique<Directory>(*store_, clock_);

@@ -66,10 +66,8 @@ class SignaturesTest : public ::testing::Test {
   void SetUp() override {
     InitCrypto();
     SetLogLevel(LogLevel::kWarn);
-    auto store = OpenStore("sqlite:" + dir_.File("celeste.db"));
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(store).value();
-    ASSERT_TRUE(store_->Migrate().ok());
+    store_ = NewMigratedStore(dir_);
+    ASSERT_NE(store_, nullptr);
     directory_ = std::make_unique<Directory>(*store_, clock_);
     throttle_ = std::make_unique<Throttle>(*store_, clock_);
     verifier_ = std::make_unique<SignatureVerifier>(*directory_, *throttle_, clock_);

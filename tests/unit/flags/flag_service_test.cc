@@ -50,10 +50,8 @@ class FlagServiceTest : public ::testing::Test {
  protected:
   void SetUp() override {
     SetLogLevel(LogLevel::kError);  // the ignored-environment warnings are expected here
-    auto store = OpenStore("sqlite:" + dir_.File("celeste.db"));
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(store).value();
-    ASSERT_TRUE(store_->Migrate().ok());
+    store_ = NewMigratedStore(dir_);
+    ASSERT_NE(store_, nullptr);
   }
   void TearDown() override { store_->Close(); }
 

@@ -50,10 +50,8 @@ class ShoppingListTest : public ::testing::Test {
  protected:
   void SetUp() override {
     SetLogLevel(LogLevel::kWarn);
-    auto store = OpenStore("sqlite:" + dir_.File("celeste.db"));
-    ASSERT_TRUE(store.ok()) << store.status().ToString();
-    store_ = std::move(store).value();
-    ASSERT_TRUE(store_->Migrate().ok());
+    store_ = NewMigratedStore(dir_);
+    ASSERT_NE(store_, nullptr);
     RegisterShoppingListLens(registry_);
 
     yacht_ = AddYacht("Aurora");

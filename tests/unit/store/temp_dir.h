@@ -10,6 +10,8 @@
 
 #include <gtest/gtest.h>
 
+#include "store/store.h"
+
 namespace celeste::testing {
 
 class TempDir {
@@ -38,5 +40,19 @@ class TempDir {
  private:
   std::filesystem::path path_;
 };
+
+// A fresh SQLite store in `dir`, migrated; nullptr after recording a test failure.
+inline std::unique_ptr<Store> NewMigratedStore(const TempDir& dir) {
+  auto store = OpenStore("sqlite:" + dir.File("celeste.db"));
+  if (!store.ok()) {
+    ADD_FAILURE() << "open: " << store.status().ToString();
+    return nullptr;
+  }
+  if (Status s = (*store)->Migrate(); !s.ok()) {
+    ADD_FAILURE() << "migrate: " << s.ToString();
+    return nullptr;
+  }
+  return std::move(store).value();
+}
 
 }  // namespace celeste::testing
