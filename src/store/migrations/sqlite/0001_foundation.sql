@@ -1,13 +1,15 @@
 -- Foundation: yachts, users, memberships, feature flags, auth throttling, the audit log.
 -- Global tables: yachts, users, memberships, feature_flags, auth_failures.
 -- Tenant tables carry yacht_id NOT NULL in their keys.
+-- Tables keyed by text ids are WITHOUT ROWID: one B-tree instead of a rowid table plus a
+-- primary-key index, so a write touches half the pages.
 
 CREATE TABLE yachts (
   id TEXT PRIMARY KEY,
   name TEXT NOT NULL,
   code TEXT UNIQUE,
   created_at TEXT NOT NULL
-);
+) WITHOUT ROWID;
 
 CREATE TABLE users (
   id TEXT PRIMARY KEY,
@@ -17,7 +19,7 @@ CREATE TABLE users (
   pin_hash TEXT,
   active INTEGER NOT NULL DEFAULT 1 CHECK (active = 0 OR active = 1),
   created_at TEXT NOT NULL
-);
+) WITHOUT ROWID;
 
 CREATE TABLE memberships (
   yacht_id TEXT NOT NULL REFERENCES yachts (id),
@@ -28,7 +30,7 @@ CREATE TABLE memberships (
   active INTEGER NOT NULL DEFAULT 1 CHECK (active = 0 OR active = 1),
   created_at TEXT NOT NULL,
   PRIMARY KEY (yacht_id, user_id)
-);
+) WITHOUT ROWID;
 CREATE INDEX memberships_by_user ON memberships (user_id);
 
 CREATE TABLE feature_flags (
@@ -38,7 +40,7 @@ CREATE TABLE feature_flags (
     CHECK (canary_percentage BETWEEN 0 AND 100),
   updated_at TEXT NOT NULL,
   updated_by TEXT NOT NULL
-);
+) WITHOUT ROWID;
 
 -- Failed logins (subject = lower-cased email) and wrong PINs (subject = signer user id),
 -- kept for the throttling windows; rows older than a day are pruned on insert.
@@ -51,6 +53,7 @@ CREATE TABLE auth_failures (
 CREATE INDEX auth_failures_by_subject ON auth_failures (kind, subject, at);
 
 -- The audit log: append-only, hash-chained per yacht (kFleetId for fleet-wide changes).
+-- Clustered by (yacht_id, seq): a chain reads in order, and an append touches few pages.
 CREATE TABLE pms_audit_log (
   id TEXT NOT NULL,
   yacht_id TEXT NOT NULL,
@@ -66,9 +69,8 @@ CREATE TABLE pms_audit_log (
   created_at TEXT NOT NULL,
   prev_hash TEXT NOT NULL,
   hash TEXT NOT NULL,
-  PRIMARY KEY (yacht_id, id),
-  UNIQUE (yacht_id, seq)
-);
+  PRIMARY KEY (yacht_id, seq)
+) WITHOUT ROWID;
 CREATE INDEX pms_audit_log_by_entity ON pms_audit_log (yacht_id, entity_id);
 
 CREATE TRIGGER pms_audit_log_no_update BEFORE UPDATE ON pms_audit_log
@@ -85,4 +87,4 @@ CREATE TABLE pms_audit_chain_heads (
   yacht_id TEXT PRIMARY KEY,
   seq INTEGER NOT NULL,
   hash TEXT NOT NULL
-);
+) WITHOUT ROWID;

@@ -20,7 +20,7 @@ CREATE TABLE pms_parts (
   created_at TEXT NOT NULL,
   created_by TEXT NOT NULL,
   PRIMARY KEY (yacht_id, id)
-);
+) WITHOUT ROWID;
 -- A part number names at most one catalog part per yacht; parts without one are allowed.
 CREATE UNIQUE INDEX pms_parts_part_number ON pms_parts (yacht_id, part_number)
   WHERE part_number IS NOT NULL;
@@ -68,7 +68,7 @@ CREATE TABLE pms_shopping_list_items (
   CHECK (status = 'requested' OR status = 'under_review' OR status = 'rejected' OR
          quantity_approved IS NOT NULL),
   CHECK (status <> 'rejected' OR rejection_reason IS NOT NULL)
-);
+) WITHOUT ROWID;
 -- Listing: newest first (ids are UUIDv7), optionally by status.
 CREATE INDEX pms_shopping_list_items_by_status ON pms_shopping_list_items (yacht_id, status, id);
 -- The duplicates rule: one open item per catalog part and source work order.
@@ -76,7 +76,8 @@ CREATE INDEX pms_shopping_list_items_by_status ON pms_shopping_list_items (yacht
 CREATE UNIQUE INDEX pms_shopping_list_items_open_part ON pms_shopping_list_items
   (yacht_id, part_id, (COALESCE(source_work_order_id, '')))
   WHERE part_id IS NOT NULL AND status <> 'rejected' AND status <> 'fulfilled';
-CREATE INDEX pms_shopping_list_items_by_part ON pms_shopping_list_items (yacht_id, part_id);
+CREATE INDEX pms_shopping_list_items_by_part ON pms_shopping_list_items (yacht_id, part_id)
+  WHERE part_id IS NOT NULL;
 
 -- Every state move of an item, creation included (from_status NULL), oldest first by id.
 CREATE TABLE pms_shopping_list_state_history (
@@ -99,6 +100,6 @@ CREATE TABLE pms_shopping_list_state_history (
   notes TEXT,
   PRIMARY KEY (yacht_id, id),
   FOREIGN KEY (yacht_id, item_id) REFERENCES pms_shopping_list_items (yacht_id, id)
-);
+) WITHOUT ROWID;
 CREATE INDEX pms_shopping_list_state_history_by_item
   ON pms_shopping_list_state_history (yacht_id, item_id, id);
