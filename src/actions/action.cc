@@ -6,25 +6,38 @@ namespace celeste {
 
 std::string_view VariantName(Variant variant) {
   switch (variant) {
-    case Variant::kRead: return "READ";
-    case Variant::kMutate: return "MUTATE";
-    case Variant::kSigned: return "SIGNED";
+    case Variant::kRead:
+      return "READ";
+    case Variant::kMutate:
+      return "MUTATE";
+    case Variant::kSigned:
+      return "SIGNED";
   }
   return "READ";
 }
 
 std::string_view FieldTypeName(FieldType type) {
   switch (type) {
-    case FieldType::kString: return "string";
-    case FieldType::kText: return "text";
-    case FieldType::kInteger: return "integer";
-    case FieldType::kNumber: return "number";
-    case FieldType::kBoolean: return "boolean";
-    case FieldType::kDate: return "date";
-    case FieldType::kDateTime: return "datetime";
-    case FieldType::kUuid: return "uuid";
-    case FieldType::kEnum: return "enum";
-    case FieldType::kArray: return "array";
+    case FieldType::kString:
+      return "string";
+    case FieldType::kText:
+      return "text";
+    case FieldType::kInteger:
+      return "integer";
+    case FieldType::kNumber:
+      return "number";
+    case FieldType::kBoolean:
+      return "boolean";
+    case FieldType::kDate:
+      return "date";
+    case FieldType::kDateTime:
+      return "datetime";
+    case FieldType::kUuid:
+      return "uuid";
+    case FieldType::kEnum:
+      return "enum";
+    case FieldType::kArray:
+      return "array";
   }
   return "string";
 }
@@ -46,7 +59,9 @@ std::string ActionContext::Str(std::string_view key) const {
 std::optional<std::string> ActionContext::OptStr(std::string_view key) const {
   return GetString(payload, key);
 }
-double ActionContext::Num(std::string_view key) const { return GetNumber(payload, key).value_or(0); }
+double ActionContext::Num(std::string_view key) const {
+  return GetNumber(payload, key).value_or(0);
+}
 std::optional<double> ActionContext::OptNum(std::string_view key) const {
   return GetNumber(payload, key);
 }

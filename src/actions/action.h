@@ -24,8 +24,18 @@ namespace celeste {
 enum class Variant { kRead, kMutate, kSigned };
 std::string_view VariantName(Variant variant);  // "READ", "MUTATE", "SIGNED"
 
-enum class FieldType { kString, kText, kInteger, kNumber, kBoolean, kDate, kDateTime, kUuid, kEnum,
-                       kArray };
+enum class FieldType {
+  kString,
+  kText,
+  kInteger,
+  kNumber,
+  kBoolean,
+  kDate,
+  kDateTime,
+  kUuid,
+  kEnum,
+  kArray
+};
 std::string_view FieldTypeName(FieldType type);  // "string", ..., "array"
 
 struct FieldDef {
@@ -112,8 +122,8 @@ struct ActionDef {
 
 // A lens: one feature area behind its flag(s).
 struct LensDef {
-  std::string id;     // "shopping_list"
-  std::string label;  // "Shopping list"
+  std::string id;                  // "shopping_list"
+  std::string label;               // "Shopping list"
   std::vector<std::string> flags;  // every one must be on for the lens to be on
   std::string suggestions_flag;    // optional sub-flag gating suggestions
   std::string probe_action;        // the READ action the monitor executes

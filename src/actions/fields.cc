@@ -41,8 +41,9 @@ Status CheckRange(const FieldDef& f, double v) {
 Status CheckString(const FieldDef& f, const boost::json::value& v) {
   if (!v.is_string()) return Invalid(f, "must be a string");
   std::string_view s = v.get_string();
-  size_t limit = f.max_length ? f.max_length
-                              : (f.type == FieldType::kText ? kDefaultTextLimit : kDefaultStringLimit);
+  size_t limit = f.max_length
+                     ? f.max_length
+                     : (f.type == FieldType::kText ? kDefaultTextLimit : kDefaultStringLimit);
   if (s.size() > limit) return Invalid(f, fmt::format("must be at most {} bytes", limit));
   if (f.required && IsBlank(s)) return Invalid(f, "must not be empty");
   return Status::OK();
@@ -102,10 +103,10 @@ Status CheckValue(const FieldDef& f, const boost::json::value& v) {
 Status ValidatePayload(const ActionDef& action, const boost::json::object& payload) {
   for (const auto& kv : payload) {
     if (!action.FindField(kv.key())) {
-      return Status::Error(ErrorCode::kUnknownField,
-                           fmt::format("'{}' is not a field of {}", std::string_view(kv.key()),
-                                       action.id),
-                           {{"field", kv.key()}});
+      return Status::Error(
+          ErrorCode::kUnknownField,
+          fmt::format("'{}' is not a field of {}", std::string_view(kv.key()), action.id),
+          {{"field", kv.key()}});
     }
   }
   for (const FieldDef& f : action.fields) {

@@ -51,8 +51,7 @@ Result<SignatureRecord> SignatureVerifier::Verify(const ActionDef& action,
   auto signed_at = signed_at_text ? ParseRfc3339(*signed_at_text) : std::nullopt;
   if (!signed_at) return InvalidSignature("signed_at must be an RFC 3339 time", "signed_at");
   if (std::llabs(*signed_at - clock_.Now()) > kMaxSignatureSkew) {
-    return InvalidSignature("signed_at is more than 5 minutes from the server's time",
-                            "signed_at");
+    return InvalidSignature("signed_at is more than 5 minutes from the server's time", "signed_at");
   }
   std::optional<std::string> reason;
   if (auto it = sig.find("reason"); it != sig.end() && !it->value().is_null()) {
@@ -69,10 +68,10 @@ Result<SignatureRecord> SignatureVerifier::Verify(const ActionDef& action,
     return Status::Error(ErrorCode::kInvalidSignerRole, "the signer is not a member of this yacht");
   }
   if (!action.signer_roles.Contains(membership->role)) {
-    return Status::Error(ErrorCode::kInvalidSignerRole,
-                         "a " + std::string(RoleName(membership->role)) + " may not sign " +
-                             action.id,
-                         {{"signer_role", RoleName(membership->role)}});
+    return Status::Error(
+        ErrorCode::kInvalidSignerRole,
+        "a " + std::string(RoleName(membership->role)) + " may not sign " + action.id,
+        {{"signer_role", RoleName(membership->role)}});
   }
 
   CELESTE_ASSIGN_OR_RETURN(auto locked, throttle_.LockedFor(AttemptKind::kPin, signer));

@@ -49,7 +49,8 @@ double PhraseScore(const std::vector<std::string>& query, const std::vector<std:
   if (query.empty() || phrase.empty()) return 0;
   size_t matched_query = 0;
   for (const auto& q : query) {
-    if (std::any_of(phrase.begin(), phrase.end(), [&](const auto& p) { return WordMatches(q, p); })) {
+    if (std::any_of(phrase.begin(), phrase.end(),
+                    [&](const auto& p) { return WordMatches(q, p); })) {
       ++matched_query;
     }
   }

@@ -24,7 +24,7 @@ struct SuggestionResult {
 // (whole words, or a prefix of 3+ letters, so typing "appr" already finds approve).
 // Stop words ("a", "the", "to", ...) are ignored. Actions scoring below a floor are
 // dropped. `actions` is already filtered by role and flags.
-SuggestionResult RankSuggestions(std::string_view query, const std::vector<const ActionDef*>& actions,
-                                 size_t limit = 10);
+SuggestionResult RankSuggestions(std::string_view query,
+                                 const std::vector<const ActionDef*>& actions, size_t limit = 10);
 
 }  // namespace celeste

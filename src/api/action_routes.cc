@@ -1,9 +1,9 @@
 #include <boost/json/array.hpp>
 
+#include "actions/fields.h"
 #include "api/request_helpers.h"
 #include "api/routes.h"
 #include "audit/audit_log.h"
-#include "actions/fields.h"
 #include "core/json.h"
 #include "core/uuid.h"
 
@@ -82,8 +82,8 @@ Result<Response> ListActions(Services& services, Request& request) {
   CELESTE_ASSIGN_OR_RETURN(Membership m,
                            ResolveYacht(principal, request.QueryParam("yacht_id"), request));
   boost::json::array actions;
-  for (const ActionDef* a : services.dispatcher.ActionsFor(m.role, m.yacht_id,
-                                                           request.QueryParam("domain"))) {
+  for (const ActionDef* a :
+       services.dispatcher.ActionsFor(m.role, m.yacht_id, request.QueryParam("domain"))) {
     actions.push_back(DescribeAction(*a));
   }
   return JsonOk({{"actions", std::move(actions)}, {"role", RoleName(m.role)}});
@@ -130,7 +130,8 @@ Result<ExecuteRequest> ParseEnvelope(boost::json::object& body, boost::json::val
   if (!IsUuid(*yacht)) return Status::InvalidRequest("context.yacht_id must be a UUID");
   out.yacht_id = NormalizeUuid(*yacht);
   if (auto e = context.find("entity_id"); e != context.end() && !e->value().is_null()) {
-    if (!e->value().is_string()) return Status::InvalidRequest("context.entity_id must be a string");
+    if (!e->value().is_string())
+      return Status::InvalidRequest("context.entity_id must be a string");
     out.entity_id = std::string(e->value().get_string());
   }
   if (auto p = body.find("payload"); p != body.end() && !p->value().is_null()) {
@@ -228,10 +229,12 @@ Result<Response> AuditTrail(Services& services, Request& request) {
 void RegisterActionRoutes(Services& services, const AddRoute& add) {
   add(Method::kGet, "/v1/actions/health",
       [&services](Request& r) { return ActionsHealth(services, r); });
-  add(Method::kGet, "/v1/actions/list", [&services](Request& r) { return ListActions(services, r); });
+  add(Method::kGet, "/v1/actions/list",
+      [&services](Request& r) { return ListActions(services, r); });
   add(Method::kPost, "/v1/actions/suggestions",
       [&services](Request& r) { return Suggest(services, r); });
-  add(Method::kPost, "/v1/actions/execute", [&services](Request& r) { return Execute(services, r); });
+  add(Method::kPost, "/v1/actions/execute",
+      [&services](Request& r) { return Execute(services, r); });
   add(Method::kGet, "/v1/shopping-list/history", [&services](Request& r) {
     return ReadThroughAction(services, r, "view_shopping_list_history", {"item_id"});
   });

@@ -34,7 +34,9 @@ bool HasJsonContentType(const Request& request) {
   return t.size() == 16 && strncasecmp(t.data(), "application/json", 16) == 0;
 }
 
-bool CarriesBody(Method m) { return m == Method::kPost || m == Method::kPut || m == Method::kPatch; }
+bool CarriesBody(Method m) {
+  return m == Method::kPost || m == Method::kPut || m == Method::kPatch;
+}
 
 std::string AllowedList(const std::vector<Method>& methods) {
   std::string out;
@@ -53,8 +55,7 @@ App::App(Store& store, const Registry& registry, AppConfig config, const Clock& 
       clock_(clock),
       directory_(store, clock),
       throttle_(store, clock),
-      authenticator_(directory_, throttle_, std::move(config.jwt), clock,
-                     config.token_ttl_seconds),
+      authenticator_(directory_, throttle_, std::move(config.jwt), clock, config.token_ttl_seconds),
       flags_(store, registry.AllFlags(), clock, std::move(config.env)),
       signatures_(directory_, throttle_, clock),
       dispatcher_(registry, store, flags_, signatures_, clock),
@@ -80,18 +81,17 @@ Response App::Route(Request& request, std::string& route_name) {
   }
   Router::Match match = router_.Find(request.method, request.path);
   if (match.kind == Router::Match::Kind::kNoRoute) {
-    return ErrorResponse(Status::Error(ErrorCode::kRouteNotFound,
-                                       fmt::format("no route {}", request.path)),
-                         request.request_id);
+    return ErrorResponse(
+        Status::Error(ErrorCode::kRouteNotFound, fmt::format("no route {}", request.path)),
+        request.request_id);
   }
   if (match.kind == Router::Match::Kind::kWrongMethod) {
     const std::string allowed = AllowedList(match.allowed);
-    return ErrorResponse(
-        Status::Error(ErrorCode::kMethodNotAllowed,
-                      fmt::format("{} is not allowed here; use {}", MethodName(request.method),
-                                  allowed),
-                      {{"allowed", allowed}}),
-        request.request_id);
+    return ErrorResponse(Status::Error(ErrorCode::kMethodNotAllowed,
+                                       fmt::format("{} is not allowed here; use {}",
+                                                   MethodName(request.method), allowed),
+                                       {{"allowed", allowed}}),
+                         request.request_id);
   }
   route_name = *match.pattern;
   if (CarriesBody(request.method) && !HasJsonContentType(request)) {
@@ -115,13 +115,13 @@ Response App::Handle(Request&& request) {
   } catch (const std::exception& e) {
     Log(LogLevel::kError, "unhandled exception",
         {{"request_id", request.request_id}, {"route", route_name}, {"error", e.what()}});
-    response = ErrorResponse(Status::Internal("internal error; reported as a bug"),
-                             request.request_id);
+    response =
+        ErrorResponse(Status::Internal("internal error; reported as a bug"), request.request_id);
   } catch (...) {
     Log(LogLevel::kError, "unhandled exception",
         {{"request_id", request.request_id}, {"route", route_name}});
-    response = ErrorResponse(Status::Internal("internal error; reported as a bug"),
-                             request.request_id);
+    response =
+        ErrorResponse(Status::Internal("internal error; reported as a bug"), request.request_id);
   }
   response.headers.emplace_back("X-Request-Id", request.request_id);
 

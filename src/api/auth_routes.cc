@@ -12,7 +12,8 @@ boost::json::object UserJson(const Principal& p) {
 boost::json::array MembershipsJson(const Principal& p) {
   boost::json::array out;
   for (const auto& m : p.memberships) {
-    out.push_back({{"yacht_id", m.yacht_id}, {"yacht_name", m.yacht_name}, {"role", RoleName(m.role)}});
+    out.push_back(
+        {{"yacht_id", m.yacht_id}, {"yacht_name", m.yacht_name}, {"role", RoleName(m.role)}});
   }
   return out;
 }

@@ -28,7 +28,8 @@ Result<Response> ListFlags(Services& services, Request& request) {
 Result<Response> SetFlag(Services& services, Request& request) {
   CELESTE_ASSIGN_OR_RETURN(auto body, ParseJsonBody(request));
   CELESTE_ASSIGN_OR_RETURN(Principal principal, Authenticate(services, request));
-  CELESTE_ASSIGN_OR_RETURN(Membership m, ResolveYacht(principal, GetString(body, "yacht_id"), request));
+  CELESTE_ASSIGN_OR_RETURN(Membership m,
+                           ResolveYacht(principal, GetString(body, "yacht_id"), request));
   if (m.role != Role::kManager) {
     return Status::Error(ErrorCode::kForbiddenRole, "only a manager may change feature flags");
   }
@@ -41,7 +42,8 @@ Result<Response> SetFlag(Services& services, Request& request) {
   }
   auto enabled_it = body.find("enabled");
   if (enabled_it == body.end()) return Status::MissingField("enabled");
-  if (!enabled_it->value().is_bool()) return Status::InvalidField("enabled", "must be true or false");
+  if (!enabled_it->value().is_bool())
+    return Status::InvalidField("enabled", "must be true or false");
   FlagChange change;
   change.flag = std::string(*request.PathParam("name"));
   change.enabled = enabled_it->value().get_bool();

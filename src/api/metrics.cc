@@ -48,8 +48,9 @@ std::string Metrics::Render() const {
   out += "# TYPE celeste_http_requests_total counter\n";
   for (const auto& [key, n] : requests_) {
     const auto& [route, method, status] = key;
-    out += fmt::format("celeste_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{}\"}} {}\n",
-                       Escape(route), method, status, n);
+    out +=
+        fmt::format("celeste_http_requests_total{{route=\"{}\",method=\"{}\",status=\"{}\"}} {}\n",
+                    Escape(route), method, status, n);
   }
   out += "# HELP celeste_http_request_duration_seconds Request latency by route.\n";
   out += "# TYPE celeste_http_request_duration_seconds histogram\n";
@@ -57,19 +58,21 @@ std::string Metrics::Render() const {
     int64_t cumulative = 0;
     for (size_t i = 0; i < kBuckets.size(); ++i) {
       cumulative += h.counts[i];
-      out += fmt::format(
-          "celeste_http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n",
-          Escape(route), kBuckets[i], cumulative);
+      out +=
+          fmt::format("celeste_http_request_duration_seconds_bucket{{route=\"{}\",le=\"{}\"}} {}\n",
+                      Escape(route), kBuckets[i], cumulative);
     }
-    out += fmt::format("celeste_http_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n",
-                       Escape(route), h.count);
+    out +=
+        fmt::format("celeste_http_request_duration_seconds_bucket{{route=\"{}\",le=\"+Inf\"}} {}\n",
+                    Escape(route), h.count);
     out += fmt::format("celeste_http_request_duration_seconds_sum{{route=\"{}\"}} {}\n",
                        Escape(route), h.sum);
     out += fmt::format("celeste_http_request_duration_seconds_count{{route=\"{}\"}} {}\n",
                        Escape(route), h.count);
   }
-  out += "# HELP celeste_http_5xx_total 5xx responses other than 503 feature_disabled "
-         "(every one is a bug).\n";
+  out +=
+      "# HELP celeste_http_5xx_total 5xx responses other than 503 feature_disabled "
+      "(every one is a bug).\n";
   out += "# TYPE celeste_http_5xx_total counter\n";
   out += fmt::format("celeste_http_5xx_total {}\n", server_errors_.load());
   out += "# HELP celeste_action_executions_total Action executions by action and outcome.\n";

@@ -23,9 +23,8 @@ class Metrics {
   std::string Render() const;
 
  private:
-  static constexpr std::array<double, 14> kBuckets = {0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025,
-                                                      0.05,   0.1,   0.25,   0.5,   1,    2.5,
-                                                      5,      10};
+  static constexpr std::array<double, 14> kBuckets = {
+      0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10};
   struct Histogram {
     std::array<int64_t, kBuckets.size()> counts{};  // non-cumulative per bucket
     int64_t count = 0;

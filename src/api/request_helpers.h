@@ -20,8 +20,8 @@ Result<Principal> Authenticate(Services& services, Request& request);
 // The caller's membership on `yacht_id` (or, when absent, their only yacht), noted on
 // the request: invalid_request when absent and ambiguous or not a UUID,
 // yacht_access_denied when not a member.
-Result<Membership> ResolveYacht(const Principal& principal, std::optional<std::string_view> yacht_id,
-                                Request& request);
+Result<Membership> ResolveYacht(const Principal& principal,
+                                std::optional<std::string_view> yacht_id, Request& request);
 // A 200 (or other) JSON response.
 Response JsonOk(const boost::json::value& body, int status = 200);
 

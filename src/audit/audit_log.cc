@@ -2,8 +2,8 @@
 
 #include <set>
 
-#include <boost/json/array.hpp>
 #include <fmt/format.h>
+#include <boost/json/array.hpp>
 
 #include "core/hash.h"
 #include "core/json.h"
@@ -15,9 +15,8 @@ namespace {
 const std::string kGenesisHash(64, '0');
 constexpr int kVerifyPageSize = 2000;
 
-const Sql kSelectHead{
-    "SELECT seq, hash FROM pms_audit_chain_heads WHERE yacht_id = $1",
-    "SELECT seq, hash FROM pms_audit_chain_heads WHERE yacht_id = $1 FOR UPDATE"};
+const Sql kSelectHead{"SELECT seq, hash FROM pms_audit_chain_heads WHERE yacht_id = $1",
+                      "SELECT seq, hash FROM pms_audit_chain_heads WHERE yacht_id = $1 FOR UPDATE"};
 const Sql kUpsertHead{
     "INSERT INTO pms_audit_chain_heads (yacht_id, seq, hash) VALUES ($1, $2, $3) "
     "ON CONFLICT (yacht_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash"};

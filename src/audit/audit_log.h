@@ -44,8 +44,8 @@ struct ChainReport {
   std::string yacht_id;
   int64_t rows = 0;
   bool ok = true;
-  int64_t bad_seq = 0;    // first sequence number where the chain breaks
-  std::string problem;    // human-readable, e.g. "row 7 was edited (hash mismatch)"
+  int64_t bad_seq = 0;  // first sequence number where the chain breaks
+  std::string problem;  // human-readable, e.g. "row 7 was edited (hash mismatch)"
 };
 
 // Verifies every chain (or one yacht's). A chain breaks on an edited row (hash mismatch),

@@ -34,9 +34,8 @@ Result<Principal> Authenticator::Authenticate(std::optional<std::string_view> au
   if (!principal) return Status::Error(ErrorCode::kInvalidToken, "unknown or inactive user");
   const Micros valid_until = std::min(now + kCacheTtl, claims.exp * kMicrosPerSecond);
   std::lock_guard lock(cache_mu_);
-  if (cache_.size() >= kCacheLimit) std::erase_if(cache_, [&](const auto& kv) {
-      return kv.second.valid_until <= now;
-    });
+  if (cache_.size() >= kCacheLimit)
+    std::erase_if(cache_, [&](const auto& kv) { return kv.second.valid_until <= now; });
   if (cache_.size() < kCacheLimit) cache_[std::string(token)] = {*principal, valid_until};
   return std::move(*principal);
 }

@@ -100,8 +100,8 @@ Result<std::string> Directory::AddUser(const NewUser& user, bool update_existing
       id = existing->Text(0);
       CELESTE_ASSIGN_OR_RETURN(n, tx.Exec(kUpdateUser, {id, name, password_hash, pin_hash}));
     } else {
-      CELESTE_ASSIGN_OR_RETURN(n,
-                               tx.Exec(kInsertUser, {id, email, name, password_hash, pin_hash, now}));
+      CELESTE_ASSIGN_OR_RETURN(
+          n, tx.Exec(kInsertUser, {id, email, name, password_hash, pin_hash, now}));
     }
     (void)n;
     if (user.yacht_id && user.role) {

@@ -17,7 +17,7 @@ namespace celeste {
 struct NewUser {
   std::string email;
   std::string password;
-  std::string name;              // defaults to the email's local part
+  std::string name;  // defaults to the email's local part
   std::optional<std::string> pin;
   std::optional<std::string> id;  // keep an id from an identity provider (e.g. Supabase)
   // A first membership, written in the same transaction as the user (so a wrong yacht id

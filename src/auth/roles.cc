@@ -4,12 +4,18 @@ namespace celeste {
 
 std::string_view RoleName(Role role) {
   switch (role) {
-    case Role::kCrew: return "crew";
-    case Role::kChiefEngineer: return "chief_engineer";
-    case Role::kChiefOfficer: return "chief_officer";
-    case Role::kCaptain: return "captain";
-    case Role::kPurser: return "purser";
-    case Role::kManager: return "manager";
+    case Role::kCrew:
+      return "crew";
+    case Role::kChiefEngineer:
+      return "chief_engineer";
+    case Role::kChiefOfficer:
+      return "chief_officer";
+    case Role::kCaptain:
+      return "captain";
+    case Role::kPurser:
+      return "purser";
+    case Role::kManager:
+      return "manager";
   }
   return "crew";
 }
@@ -27,8 +33,8 @@ bool IsHod(Role role) {
 }
 
 RoleSet RoleSet::All() {
-  return {Role::kCrew, Role::kChiefEngineer, Role::kChiefOfficer,
-          Role::kCaptain, Role::kPurser, Role::kManager};
+  return {Role::kCrew,    Role::kChiefEngineer, Role::kChiefOfficer,
+          Role::kCaptain, Role::kPurser,        Role::kManager};
 }
 
 RoleSet RoleSet::Hod() {

@@ -13,7 +13,9 @@ const Sql kAnyFailure{"SELECT 1 FROM auth_failures WHERE kind = $1 AND subject =
 
 constexpr Micros kRetention = 24 * 3600 * kMicrosPerSecond;
 
-std::string_view KindName(AttemptKind kind) { return kind == AttemptKind::kLogin ? "login" : "pin"; }
+std::string_view KindName(AttemptKind kind) {
+  return kind == AttemptKind::kLogin ? "login" : "pin";
+}
 
 }  // namespace
 
@@ -41,8 +43,8 @@ Result<std::optional<int>> Throttle::LockedFor(AttemptKind kind, std::string_vie
 Status Throttle::RecordFailure(AttemptKind kind, std::string_view subject) {
   const Micros now = clock_.Now();
   return store_.Run(TxMode::kWrite, "", [&](Tx& tx) {
-    CELESTE_ASSIGN_OR_RETURN(int64_t n,
-                             tx.Exec(kInsertFailure, {KindName(kind), subject, FormatRfc3339(now)}));
+    CELESTE_ASSIGN_OR_RETURN(
+        int64_t n, tx.Exec(kInsertFailure, {KindName(kind), subject, FormatRfc3339(now)}));
     CELESTE_ASSIGN_OR_RETURN(n, tx.Exec(kPruneFailures, {FormatRfc3339(now - kRetention)}));
     (void)n;
     return Status::OK();

@@ -2,8 +2,8 @@
 #include <iostream>
 
 #include "api/app.h"
-#include "auth/directory.h"
 #include "auth/authenticator.h"
+#include "auth/directory.h"
 #include "cli/commands.h"
 #include "cli/demo_fleet.h"
 #include "core/uuid.h"
@@ -60,11 +60,16 @@ Command AddDemoCommand(CLI::App& cli) {
             if (o->json) {
               boost::json::array logins;
               for (const auto& l : fleet->logins) {
-                logins.push_back({{"email", l.email}, {"role", l.role}, {"yacht_id", l.yacht_id},
-                                  {"yacht_name", l.yacht_name}, {"user_id", l.user_id}});
+                logins.push_back({{"email", l.email},
+                                  {"role", l.role},
+                                  {"yacht_id", l.yacht_id},
+                                  {"yacht_name", l.yacht_name},
+                                  {"user_id", l.user_id}});
               }
-              PrintJson({{"success", true}, {"created", fleet->created},
-                         {"password", kDemoPassword}, {"pin", kDemoPin},
+              PrintJson({{"success", true},
+                         {"created", fleet->created},
+                         {"password", kDemoPassword},
+                         {"pin", kDemoPin},
                          {"logins", std::move(logins)}});
             } else {
               std::cout << FormatDemoLogins(*fleet);
@@ -127,8 +132,10 @@ std::vector<Command> AddUserCommands(CLI::App& cli) {
 
   auto run_add = [o] {
     auto role = ParseRole(o->role);
-    if (!role) return ReportError(Status::InvalidField("role", "unknown role " + o->role), o->common.json);
-    if (!IsUuid(o->yacht)) return ReportError(Status::InvalidField("yacht", "yacht must be an id"), o->common.json);
+    if (!role)
+      return ReportError(Status::InvalidField("role", "unknown role " + o->role), o->common.json);
+    if (!IsUuid(o->yacht))
+      return ReportError(Status::InvalidField("yacht", "yacht must be an id"), o->common.json);
     auto store = OpenMigratedStore(o->common.db);
     if (!store.ok()) return ReportError(store.status(), o->common.json);
     Directory directory(**store, SystemClock::Instance());
@@ -146,7 +153,8 @@ std::vector<Command> AddUserCommands(CLI::App& cli) {
   };
   auto run_grant = [g] {
     auto role = ParseRole(g->role);
-    if (!role) return ReportError(Status::InvalidField("role", "unknown role " + g->role), g->common.json);
+    if (!role)
+      return ReportError(Status::InvalidField("role", "unknown role " + g->role), g->common.json);
     auto store = OpenMigratedStore(g->common.db);
     if (!store.ok()) return ReportError(store.status(), g->common.json);
     Directory directory(**store, SystemClock::Instance());
@@ -172,8 +180,9 @@ Command AddTokenCommand(CLI::App& cli) {
   CLI::App* cmd = cli.add_subcommand("token", "Print a JWT for a user (for ops tools and curl)");
   AddCommonOptions(cmd, o->common);
   cmd->add_option("--email", o->email, "The user's e-mail")->required();
-  cmd->add_option("--ttl", o->ttl, "Lifetime in seconds")->capture_default_str()->check(
-      CLI::Range(int64_t{1}, int64_t{30 * 24 * 3600}));
+  cmd->add_option("--ttl", o->ttl, "Lifetime in seconds")
+      ->capture_default_str()
+      ->check(CLI::Range(int64_t{1}, int64_t{30 * 24 * 3600}));
   cmd->add_option("--jwt-secret-file", o->jwt_secret_file, "File holding the HS256 secret");
   return {cmd, [o] {
             auto store = OpenMigratedStore(o->common.db);
@@ -191,8 +200,10 @@ Command AddTokenCommand(CLI::App& cli) {
             std::string token = MintAccessToken(JwtConfig{*secret}, (*user)->id, (*user)->email,
                                                 o->ttl, SystemClock::Instance().Now());
             if (o->common.json) {
-              PrintJson({{"access_token", token}, {"token_type", "bearer"},
-                         {"expires_in", o->ttl}, {"user_id", (*user)->id}});
+              PrintJson({{"access_token", token},
+                         {"token_type", "bearer"},
+                         {"expires_in", o->ttl},
+                         {"user_id", (*user)->id}});
             } else {
               std::cout << token << "\n";
             }

@@ -53,10 +53,9 @@ Result<std::unique_ptr<Store>> OpenMigratedStore(const std::string& db_url) {
 }
 
 int ReportError(const Status& status, bool json) {
-  const bool usage = status.code() == ErrorCode::kInvalidRequest ||
-                     status.code() == ErrorCode::kInvalidField ||
-                     status.code() == ErrorCode::kMissingField ||
-                     status.code() == ErrorCode::kUnknownField;
+  const bool usage =
+      status.code() == ErrorCode::kInvalidRequest || status.code() == ErrorCode::kInvalidField ||
+      status.code() == ErrorCode::kMissingField || status.code() == ErrorCode::kUnknownField;
   if (json) {
     boost::json::object out{{"success", false},
                             {"error_code", ErrorCodeName(status.code())},

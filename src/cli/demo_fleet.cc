@@ -46,13 +46,11 @@ Result<std::string> Execute(App& app, const Principal& as, const std::string& ya
 
 Status SeedItems(App& app, const Principal& crew, const Principal& hod, const std::string& yacht) {
   for (const DemoItem& item : kItems) {
-    CELESTE_ASSIGN_OR_RETURN(
-        std::string id,
-        Execute(app, crew, yacht, "create_shopping_list_item",
-                {{"part_name", item.part_name},
-                 {"quantity_requested", item.quantity},
-                 {"source_type", "manual_add"},
-                 {"urgency", item.urgency}}));
+    CELESTE_ASSIGN_OR_RETURN(std::string id, Execute(app, crew, yacht, "create_shopping_list_item",
+                                                     {{"part_name", item.part_name},
+                                                      {"quantity_requested", item.quantity},
+                                                      {"source_type", "manual_add"},
+                                                      {"urgency", item.urgency}}));
     std::string_view then = item.then;
     Result<std::string> r = id;
     if (then == "review") {
@@ -127,7 +125,8 @@ Result<DemoFleet> LoadDemoFleet(App& app, Store& store, const Clock& clock) {
 }
 
 std::string FormatDemoLogins(const DemoFleet& fleet) {
-  std::string out = fmt::format("Demo logins (password \"{}\", PIN {}):\n", kDemoPassword, kDemoPin);
+  std::string out =
+      fmt::format("Demo logins (password \"{}\", PIN {}):\n", kDemoPassword, kDemoPin);
   out += fmt::format("  {:<30} {:<16} {}\n", "email", "role", "yacht");
   for (const auto& l : fleet.logins) {
     out += fmt::format("  {:<30} {:<16} {} ({})\n", l.email, l.role, l.yacht_name, l.yacht_id);

@@ -123,7 +123,9 @@ std::vector<Command> AddAuditCommands(CLI::App& cli) {
              boost::json::array out;
              for (const auto& r : *reports) {
                all_ok = all_ok && r.ok;
-               out.push_back({{"yacht_id", r.yacht_id}, {"rows", r.rows}, {"ok", r.ok},
+               out.push_back({{"yacht_id", r.yacht_id},
+                              {"rows", r.rows},
+                              {"ok", r.ok},
                               {"bad_seq", r.ok ? boost::json::value(nullptr) : r.bad_seq},
                               {"problem", r.problem}});
                if (!o->common.json) {

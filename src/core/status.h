@@ -95,9 +95,9 @@ class Status {
 };
 
 // Returns early from the enclosing function when `expr` yields an error Status.
-#define CELESTE_RETURN_IF_ERROR(expr)            \
-  do {                                           \
-    ::celeste::Status celeste_status_ = (expr);  \
+#define CELESTE_RETURN_IF_ERROR(expr)                  \
+  do {                                                 \
+    ::celeste::Status celeste_status_ = (expr);        \
     if (!celeste_status_.ok()) return celeste_status_; \
   } while (0)
 

@@ -1,7 +1,7 @@
 #include "core/uuid.h"
 
-#include <chrono>
 #include <cctype>
+#include <chrono>
 #include <mutex>
 
 #include <sodium.h>
@@ -56,8 +56,8 @@ std::string NewUuidV7At(int64_t unix_ms) {
 std::string NewUuidV7() {
   using std::chrono::duration_cast;
   using std::chrono::milliseconds;
-  int64_t now = duration_cast<milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-                    .count();
+  int64_t now =
+      duration_cast<milliseconds>(std::chrono::system_clock::now().time_since_epoch()).count();
   int64_t ms;
   uint16_t counter;
   {

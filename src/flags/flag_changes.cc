@@ -20,8 +20,8 @@ Result<std::string> ApplyFlagChange(Store& store, FlagService& flags, const Flag
   if (change.canary_percentage) payload["canary_percentage"] = *change.canary_percentage;
   std::string audit_id;
   CELESTE_RETURN_IF_ERROR(store.Run(TxMode::kWrite, kFleetId, [&](Tx& tx) {
-    CELESTE_RETURN_IF_ERROR(flags.Set(tx, change.flag, change.enabled, change.canary_percentage,
-                                      change.actor_id, now));
+    CELESTE_RETURN_IF_ERROR(
+        flags.Set(tx, change.flag, change.enabled, change.canary_percentage, change.actor_id, now));
     AuditEntry entry{.action = "set_feature_flag",
                      .entity_type = "feature_flag",
                      .entity_id = change.flag,

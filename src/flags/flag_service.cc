@@ -164,8 +164,8 @@ Status FlagService::Set(Tx& tx, std::string_view flag, bool enabled,
     CELESTE_ASSIGN_OR_RETURN(auto existing, tx.QueryOne(kSelectPercentage, {flag}));
     if (existing) percentage = static_cast<int>(existing->Int(0));
   }
-  CELESTE_ASSIGN_OR_RETURN(
-      int64_t changed, tx.Exec(kUpsertFlag, {flag, enabled, percentage, now_text, actor}));
+  CELESTE_ASSIGN_OR_RETURN(int64_t changed,
+                           tx.Exec(kUpsertFlag, {flag, enabled, percentage, now_text, actor}));
   (void)changed;
   return Status::OK();
 }

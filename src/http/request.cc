@@ -23,14 +23,22 @@ int HexValue(char c) {
 
 std::string_view MethodName(Method method) {
   switch (method) {
-    case Method::kGet: return "GET";
-    case Method::kHead: return "HEAD";
-    case Method::kPost: return "POST";
-    case Method::kPut: return "PUT";
-    case Method::kPatch: return "PATCH";
-    case Method::kDelete: return "DELETE";
-    case Method::kOptions: return "OPTIONS";
-    case Method::kOther: return "OTHER";
+    case Method::kGet:
+      return "GET";
+    case Method::kHead:
+      return "HEAD";
+    case Method::kPost:
+      return "POST";
+    case Method::kPut:
+      return "PUT";
+    case Method::kPatch:
+      return "PATCH";
+    case Method::kDelete:
+      return "DELETE";
+    case Method::kOptions:
+      return "OPTIONS";
+    case Method::kOther:
+      return "OTHER";
   }
   return "OTHER";
 }
@@ -102,7 +110,8 @@ void SplitTarget(Request& request) {
   size_t q = target.find('?');
   auto path = PercentDecode(target.substr(0, q), false);
   request.path = path ? *path : std::string(target.substr(0, q));
-  request.query = q == std::string_view::npos ? KeyValues{} : ParseQueryString(target.substr(q + 1));
+  request.query =
+      q == std::string_view::npos ? KeyValues{} : ParseQueryString(target.substr(q + 1));
 }
 
 }  // namespace celeste

@@ -4,8 +4,6 @@
 
 namespace celeste {
 
-void RegisterAllLenses(Registry& registry) {
-  RegisterShoppingListLens(registry);
-}
+void RegisterAllLenses(Registry& registry) { RegisterShoppingListLens(registry); }
 
 }  // namespace celeste

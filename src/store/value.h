@@ -19,16 +19,16 @@ class Value {
   using Variant = std::variant<std::nullptr_t, int64_t, double, bool, std::string>;
 
   Value() : v_(nullptr) {}
-  Value(std::nullptr_t) : v_(nullptr) {}                        // NOLINT
-  Value(int v) : v_(static_cast<int64_t>(v)) {}                  // NOLINT
-  Value(int64_t v) : v_(v) {}                                    // NOLINT
-  Value(double v) : v_(v) {}                                     // NOLINT
-  Value(bool v) : v_(v) {}                                       // NOLINT
-  Value(std::string v) : v_(std::move(v)) {}                     // NOLINT
-  Value(std::string_view v) : v_(std::string(v)) {}              // NOLINT
-  Value(const char* v) : v_(std::string(v)) {}                   // NOLINT
+  Value(std::nullptr_t) : v_(nullptr) {}             // NOLINT
+  Value(int v) : v_(static_cast<int64_t>(v)) {}      // NOLINT
+  Value(int64_t v) : v_(v) {}                        // NOLINT
+  Value(double v) : v_(v) {}                         // NOLINT
+  Value(bool v) : v_(v) {}                           // NOLINT
+  Value(std::string v) : v_(std::move(v)) {}         // NOLINT
+  Value(std::string_view v) : v_(std::string(v)) {}  // NOLINT
+  Value(const char* v) : v_(std::string(v)) {}       // NOLINT
   template <typename T>
-  Value(const std::optional<T>& v) : v_(nullptr) {               // NOLINT
+  Value(const std::optional<T>& v) : v_(nullptr) {  // NOLINT
     if (v) *this = Value(*v);
   }
 

@@ -204,9 +204,8 @@ void IntegrationTest::TearDown() {
 ClientResponse IntegrationTest::Execute(const DemoUser& user, const std::string& yacht_id,
                                         const std::string& action, boost::json::object payload,
                                         std::optional<boost::json::value> signature) {
-  boost::json::object body{{"action", action},
-                           {"context", {{"yacht_id", yacht_id}}},
-                           {"payload", std::move(payload)}};
+  boost::json::object body{
+      {"action", action}, {"context", {{"yacht_id", yacht_id}}}, {"payload", std::move(payload)}};
   if (signature) body["signature"] = *signature;
   return Post(user, "/v1/actions/execute", body);
 }
@@ -219,8 +218,8 @@ ClientResponse IntegrationTest::Get(const DemoUser& user, const std::string& tar
 
 ClientResponse IntegrationTest::Post(const DemoUser& user, const std::string& target,
                                      const boost::json::value& body) {
-  auto r = client_->Post(target, ToJson(body),
-                         {{"Authorization", "Bearer " + server_->TokenFor(user)}});
+  auto r =
+      client_->Post(target, ToJson(body), {{"Authorization", "Bearer " + server_->TokenFor(user)}});
   EXPECT_TRUE(r.ok()) << r.status().ToString();
   return r.ok() ? *r : ClientResponse{};
 }

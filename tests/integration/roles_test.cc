@@ -7,9 +7,9 @@ namespace {
 class RolesTest : public IntegrationTest {};
 
 TEST_F(RolesTest, CrewCreatesAnItem) {
-  ClientResponse r = Execute(UserA("crew"), A().id, "create_shopping_list_item",
-                             {{"part_name", "Impeller"}, {"quantity_requested", 2},
-                              {"source_type", "manual_add"}});
+  ClientResponse r = Execute(
+      UserA("crew"), A().id, "create_shopping_list_item",
+      {{"part_name", "Impeller"}, {"quantity_requested", 2}, {"source_type", "manual_add"}});
   ASSERT_EQ(r.status, 201) << Describe(r);
   auto body = r.Json().as_object();
   EXPECT_EQ(body.at("success").as_bool(), true);

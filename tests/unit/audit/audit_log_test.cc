@@ -81,16 +81,16 @@ class AuditLogTest : public ::testing::Test {
 
   AuditEntry Entry(int n, const std::string& entity_id) {
     clock_.Advance(kMicrosPerSecond);
-    return AuditEntry{.action = "update_item",
-                      .entity_type = "shopping_list_item",
-                      .entity_id = entity_id,
-                      .actor_id = "0192f3a4-7b1c-7def-8a12-3456789abcde",
-                      .actor_role = "captain",
-                      .payload = CanonicalJson(
-                          json::object{{"n", n}, {"note", "entry " + std::to_string(n)}}),
-                      .signature = "{}",
-                      .request_id = "req-" + std::to_string(n),
-                      .created_at = FormatRfc3339(clock_.Now())};
+    return AuditEntry{
+        .action = "update_item",
+        .entity_type = "shopping_list_item",
+        .entity_id = entity_id,
+        .actor_id = "0192f3a4-7b1c-7def-8a12-3456789abcde",
+        .actor_role = "captain",
+        .payload = CanonicalJson(json::object{{"n", n}, {"note", "entry " + std::to_string(n)}}),
+        .signature = "{}",
+        .request_id = "req-" + std::to_string(n),
+        .created_at = FormatRfc3339(clock_.Now())};
   }
 
   std::string Append(const std::string& yacht_id, const AuditEntry& entry) {
