@@ -107,6 +107,17 @@ Result<Response> Suggest(Services& services, Request& request) {
                  {"candidates", std::move(candidates)}});
 }
 
+// Runs the action and counts the outcome in celeste_action_executions_total.
+Result<ExecuteResult> ExecuteCounted(Services& services, const Principal& principal,
+                                     const ExecuteRequest& call) {
+  Result<ExecuteResult> result = services.dispatcher.Execute(principal, call);
+  // Label by registered action only: user input must not grow the metric's label set.
+  const std::string_view label =
+      services.registry.FindAction(call.action_id) ? std::string_view(call.action_id) : "unknown";
+  services.metrics.ObserveAction(label, result.ok() ? "ok" : ErrorCodeName(result.status().code()));
+  return result;
+}
+
 // Step 1 of CONTRACT §2: the envelope's shape.
 // Takes the payload and signature out of `body` (no copies).
 Result<ExecuteRequest> ParseEnvelope(boost::json::object& body, boost::json::value& signature) {
@@ -163,11 +174,7 @@ Result<Response> Execute(Services& services, Request& request) {
   request.yacht_id = call.yacht_id;
   CELESTE_ASSIGN_OR_RETURN(Principal principal, Authenticate(services, request));
   call.request_id = request.request_id;
-  Result<ExecuteResult> result = services.dispatcher.Execute(principal, call);
-  // Label by registered action only: user input must not grow the metric's label set.
-  const std::string_view label =
-      services.registry.FindAction(call.action_id) ? std::string_view(call.action_id) : "unknown";
-  services.metrics.ObserveAction(label, result.ok() ? "ok" : ErrorCodeName(result.status().code()));
+  Result<ExecuteResult> result = ExecuteCounted(services, principal, call);
   if (!result.ok()) return std::move(result).TakeStatus();
   return ExecuteResponse(std::move(result).value(), request.request_id);
 }
@@ -185,9 +192,7 @@ Result<Response> ReadThroughAction(Services& services, Request& request, std::st
   for (std::string_view p : params) {
     if (auto v = request.QueryParam(p)) call.payload[p] = *v;
   }
-  Result<ExecuteResult> result = services.dispatcher.Execute(principal, call);
-  services.metrics.ObserveAction(call.action_id,
-                                 result.ok() ? "ok" : ErrorCodeName(result.status().code()));
+  Result<ExecuteResult> result = ExecuteCounted(services, principal, call);
   if (!result.ok()) return std::move(result).TakeStatus();
   return JsonOk(std::move(result->outcome.result));
 }

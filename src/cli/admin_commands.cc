@@ -22,6 +22,62 @@ int PrintId(const std::string& id, bool json, std::string_view key = "id") {
   return kExitOk;
 }
 
+int RunDemo(Store& store, const CommonOptions& o) {
+  Registry registry;
+  RegisterAllLenses(registry);
+  AppConfig config;
+  config.jwt.secret = "unused-by-demo-loading-unused-by-demo-loading";
+  App app(store, registry, std::move(config), SystemClock::Instance());
+  auto fleet = LoadDemoFleet(app, store, SystemClock::Instance());
+  if (!fleet.ok()) return ReportError(fleet.status(), o.json);
+  if (o.json) {
+    boost::json::array logins;
+    for (const auto& l : fleet->logins) {
+      logins.push_back({{"email", l.email},
+                        {"role", l.role},
+                        {"yacht_id", l.yacht_id},
+                        {"yacht_name", l.yacht_name},
+                        {"user_id", l.user_id}});
+    }
+    PrintJson({{"success", true},
+               {"created", fleet->created},
+               {"password", kDemoPassword},
+               {"pin", kDemoPin},
+               {"logins", std::move(logins)}});
+  } else {
+    std::cout << FormatDemoLogins(*fleet);
+  }
+  return kExitOk;
+}
+
+struct TokenOptions {
+  CommonOptions common;
+  std::string email;
+  int64_t ttl = 3600;
+  std::string jwt_secret_file;
+};
+int PrintToken(Store& store, const TokenOptions& o) {
+  auto secret = ResolveJwtSecret(o.jwt_secret_file, o.common.db);
+  if (!secret.ok()) return ReportError(secret.status(), o.common.json);
+  Directory directory(store, SystemClock::Instance());
+  auto user = directory.FindUserByEmail(o.email);
+  if (!user.ok()) return ReportError(user.status(), o.common.json);
+  if (!*user || !(*user)->active) {
+    return ReportError(Status::NotFound("no active user with that e-mail"), o.common.json);
+  }
+  std::string token = MintAccessToken(JwtConfig{*secret}, (*user)->id, (*user)->email, o.ttl,
+                                      SystemClock::Instance().Now());
+  if (o.common.json) {
+    PrintJson({{"access_token", token},
+               {"token_type", "bearer"},
+               {"expires_in", o.ttl},
+               {"user_id", (*user)->id}});
+  } else {
+    std::cout << token << "\n";
+  }
+  return kExitOk;
+}
+
 }  // namespace
 
 Command AddMigrateCommand(CLI::App& cli) {
@@ -29,15 +85,14 @@ Command AddMigrateCommand(CLI::App& cli) {
   CLI::App* cmd = cli.add_subcommand("migrate", "Apply pending database migrations");
   AddCommonOptions(cmd, *o);
   return {cmd, [o] {
-            auto store = OpenMigratedStore(o->db);
-            if (!store.ok()) return ReportError(store.status(), o->json);
-            (*store)->Close();
-            if (o->json) {
-              PrintJson({{"success", true}});
-            } else {
-              std::cout << "migrations applied\n";
-            }
-            return kExitOk;
+            return WithStore(*o, [&](Store&) {
+              if (o->json) {
+                PrintJson({{"success", true}});
+              } else {
+                std::cout << "migrations applied\n";
+              }
+              return kExitOk;
+            });
           }};
 }
 
@@ -46,36 +101,7 @@ Command AddDemoCommand(CLI::App& cli) {
   CLI::App* cmd = cli.add_subcommand(
       "demo", "Load the demo fleet (idempotent): 2 yachts, one user per role, every lens on");
   AddCommonOptions(cmd, *o);
-  return {cmd, [o] {
-            auto store = OpenMigratedStore(o->db);
-            if (!store.ok()) return ReportError(store.status(), o->json);
-            Registry registry;
-            RegisterAllLenses(registry);
-            AppConfig config;
-            config.jwt.secret = "unused-by-demo-loading-unused-by-demo-loading";
-            App app(**store, registry, std::move(config), SystemClock::Instance());
-            auto fleet = LoadDemoFleet(app, **store, SystemClock::Instance());
-            (*store)->Close();
-            if (!fleet.ok()) return ReportError(fleet.status(), o->json);
-            if (o->json) {
-              boost::json::array logins;
-              for (const auto& l : fleet->logins) {
-                logins.push_back({{"email", l.email},
-                                  {"role", l.role},
-                                  {"yacht_id", l.yacht_id},
-                                  {"yacht_name", l.yacht_name},
-                                  {"user_id", l.user_id}});
-              }
-              PrintJson({{"success", true},
-                         {"created", fleet->created},
-                         {"password", kDemoPassword},
-                         {"pin", kDemoPin},
-                         {"logins", std::move(logins)}});
-            } else {
-              std::cout << FormatDemoLogins(*fleet);
-            }
-            return kExitOk;
-          }};
+  return {cmd, [o] { return WithStore(*o, [&](Store& store) { return RunDemo(store, *o); }); }};
 }
 
 std::vector<Command> AddYachtCommands(CLI::App& cli) {
@@ -92,14 +118,13 @@ std::vector<Command> AddYachtCommands(CLI::App& cli) {
   add->add_option("--name", o->name, "Yacht name")->required();
   add->add_option("--code", o->code, "Short unique code");
   return {{add, [o] {
-             auto store = OpenMigratedStore(o->common.db);
-             if (!store.ok()) return ReportError(store.status(), o->common.json);
-             Directory directory(**store, SystemClock::Instance());
-             auto id = directory.AddYacht(
-                 o->name, o->code.empty() ? std::nullopt : std::optional<std::string>(o->code));
-             (*store)->Close();
-             if (!id.ok()) return ReportError(id.status(), o->common.json);
-             return PrintId(*id, o->common.json);
+             return WithStore(o->common, [&](Store& store) {
+               Directory directory(store, SystemClock::Instance());
+               auto id = directory.AddYacht(
+                   o->name, o->code.empty() ? std::nullopt : std::optional<std::string>(o->code));
+               if (!id.ok()) return ReportError(id.status(), o->common.json);
+               return PrintId(*id, o->common.json);
+             });
            }}};
 }
 
@@ -136,47 +161,39 @@ std::vector<Command> AddUserCommands(CLI::App& cli) {
       return ReportError(Status::InvalidField("role", "unknown role " + o->role), o->common.json);
     if (!IsUuid(o->yacht))
       return ReportError(Status::InvalidField("yacht", "yacht must be an id"), o->common.json);
-    auto store = OpenMigratedStore(o->common.db);
-    if (!store.ok()) return ReportError(store.status(), o->common.json);
-    Directory directory(**store, SystemClock::Instance());
-    NewUser user{o->email,
-                 o->password,
-                 o->name,
-                 o->pin.empty() ? std::nullopt : std::optional<std::string>(o->pin),
-                 o->id.empty() ? std::nullopt : std::optional<std::string>(o->id),
-                 o->yacht,
-                 *role};
-    auto id = directory.AddUser(user);
-    (*store)->Close();
-    if (!id.ok()) return ReportError(id.status(), o->common.json);
-    return PrintId(*id, o->common.json);
+    return WithStore(o->common, [&](Store& store) {
+      Directory directory(store, SystemClock::Instance());
+      NewUser user{o->email,
+                   o->password,
+                   o->name,
+                   o->pin.empty() ? std::nullopt : std::optional<std::string>(o->pin),
+                   o->id.empty() ? std::nullopt : std::optional<std::string>(o->id),
+                   o->yacht,
+                   *role};
+      auto id = directory.AddUser(user);
+      if (!id.ok()) return ReportError(id.status(), o->common.json);
+      return PrintId(*id, o->common.json);
+    });
   };
   auto run_grant = [g] {
     auto role = ParseRole(g->role);
     if (!role)
       return ReportError(Status::InvalidField("role", "unknown role " + g->role), g->common.json);
-    auto store = OpenMigratedStore(g->common.db);
-    if (!store.ok()) return ReportError(store.status(), g->common.json);
-    Directory directory(**store, SystemClock::Instance());
-    auto user = directory.FindUserByEmail(g->email);
-    Status s = user.status();
-    if (s.ok() && !*user) s = Status::NotFound("no user with that e-mail");
-    if (s.ok()) s = directory.SetMembership((*user)->id, NormalizeUuid(g->yacht), *role);
-    (*store)->Close();
-    if (!s.ok()) return ReportError(s, g->common.json);
-    return PrintId((*user)->id, g->common.json);
+    return WithStore(g->common, [&](Store& store) {
+      Directory directory(store, SystemClock::Instance());
+      auto user = directory.FindUserByEmail(g->email);
+      Status s = user.status();
+      if (s.ok() && !*user) s = Status::NotFound("no user with that e-mail");
+      if (s.ok()) s = directory.SetMembership((*user)->id, NormalizeUuid(g->yacht), *role);
+      if (!s.ok()) return ReportError(s, g->common.json);
+      return PrintId((*user)->id, g->common.json);
+    });
   };
   return {{add, run_add}, {grant, run_grant}};
 }
 
 Command AddTokenCommand(CLI::App& cli) {
-  struct Options {
-    CommonOptions common;
-    std::string email;
-    int64_t ttl = 3600;
-    std::string jwt_secret_file;
-  };
-  auto o = std::make_shared<Options>();
+  auto o = std::make_shared<TokenOptions>();
   CLI::App* cmd = cli.add_subcommand("token", "Print a JWT for a user (for ops tools and curl)");
   AddCommonOptions(cmd, o->common);
   cmd->add_option("--email", o->email, "The user's e-mail")->required();
@@ -185,29 +202,7 @@ Command AddTokenCommand(CLI::App& cli) {
       ->check(CLI::Range(int64_t{1}, int64_t{30 * 24 * 3600}));
   cmd->add_option("--jwt-secret-file", o->jwt_secret_file, "File holding the HS256 secret");
   return {cmd, [o] {
-            auto store = OpenMigratedStore(o->common.db);
-            if (!store.ok()) return ReportError(store.status(), o->common.json);
-            auto secret = ResolveJwtSecret(o->jwt_secret_file, o->common.db);
-            if (!secret.ok()) return ReportError(secret.status(), o->common.json);
-            Directory directory(**store, SystemClock::Instance());
-            auto user = directory.FindUserByEmail(o->email);
-            (*store)->Close();
-            if (!user.ok()) return ReportError(user.status(), o->common.json);
-            if (!*user || !(*user)->active) {
-              return ReportError(Status::NotFound("no active user with that e-mail"),
-                                 o->common.json);
-            }
-            std::string token = MintAccessToken(JwtConfig{*secret}, (*user)->id, (*user)->email,
-                                                o->ttl, SystemClock::Instance().Now());
-            if (o->common.json) {
-              PrintJson({{"access_token", token},
-                         {"token_type", "bearer"},
-                         {"expires_in", o->ttl},
-                         {"user_id", (*user)->id}});
-            } else {
-              std::cout << token << "\n";
-            }
-            return kExitOk;
+            return WithStore(o->common, [&](Store& store) { return PrintToken(store, *o); });
           }};
 }
 

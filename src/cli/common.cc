@@ -52,6 +52,14 @@ Result<std::unique_ptr<Store>> OpenMigratedStore(const std::string& db_url) {
   return store;
 }
 
+int WithStore(const CommonOptions& options, const std::function<int(Store&)>& body) {
+  auto store = OpenMigratedStore(options.db);
+  if (!store.ok()) return ReportError(store.status(), options.json);
+  const int code = body(**store);
+  (*store)->Close();
+  return code;
+}
+
 int ReportError(const Status& status, bool json) {
   const bool usage =
       status.code() == ErrorCode::kInvalidRequest || status.code() == ErrorCode::kInvalidField ||

@@ -35,6 +35,10 @@ struct Command {
 // Opens the store and applies pending migrations.
 Result<std::unique_ptr<Store>> OpenMigratedStore(const std::string& db_url);
 
+// Opens the migrated store, runs `body` with it, closes it, and returns body's exit code
+// (or reports why the store could not be opened).
+int WithStore(const CommonOptions& options, const std::function<int(Store&)>& body);
+
 // Prints a failure on stderr (or as {"success":false,...} JSON on stdout with --json) and
 // returns its exit code: 2 for input the user can fix, else 1.
 int ReportError(const Status& status, bool json);

@@ -17,6 +17,38 @@ std::string OperatorName() {
   return std::string("cli:") + (user && *user ? user : "operator");
 }
 
+struct AuditVerifyOptions {
+  CommonOptions common;
+  std::string yacht;
+};
+
+// Verifies the chains and prints a line (or a JSON entry) per chain.
+int VerifyAudit(Store& store, const AuditVerifyOptions& o) {
+  auto reports = VerifyAuditChains(
+      store, o.yacht.empty() ? std::nullopt : std::optional<std::string>(o.yacht));
+  if (!reports.ok()) return ReportError(reports.status(), o.common.json);
+  bool all_ok = true;
+  boost::json::array out;
+  for (const auto& r : *reports) {
+    all_ok = all_ok && r.ok;
+    out.push_back({{"yacht_id", r.yacht_id},
+                   {"rows", r.rows},
+                   {"ok", r.ok},
+                   {"bad_seq", r.ok ? boost::json::value(nullptr) : r.bad_seq},
+                   {"problem", r.problem}});
+    if (!o.common.json) {
+      std::cout << fmt::format("{}  {:>7} rows  {}\n", r.yacht_id, r.rows,
+                               r.ok ? "ok" : "BROKEN: " + r.problem);
+    }
+  }
+  if (o.common.json) {
+    PrintJson({{"success", all_ok}, {"chains", std::move(out)}});
+  } else {
+    std::cout << (all_ok ? "audit chains verified\n" : "audit chain broken\n");
+  }
+  return all_ok ? kExitOk : kExitFailed;
+}
+
 }  // namespace
 
 std::vector<Command> AddFlagsCommands(CLI::App& cli) {
@@ -43,14 +75,12 @@ std::vector<Command> AddFlagsCommands(CLI::App& cli) {
       ->check(CLI::Range(0, 100));
 
   auto with_flags = [](const CommonOptions& common, auto&& body) -> int {
-    auto store = OpenMigratedStore(common.db);
-    if (!store.ok()) return ReportError(store.status(), common.json);
-    Registry registry;
-    RegisterAllLenses(registry);
-    FlagService flags(**store, registry.AllFlags(), SystemClock::Instance());
-    int code = body(**store, flags);
-    (*store)->Close();
-    return code;
+    return WithStore(common, [&](Store& store) {
+      Registry registry;
+      RegisterAllLenses(registry);
+      FlagService flags(store, registry.AllFlags(), SystemClock::Instance());
+      return body(store, flags);
+    });
   };
 
   auto run_list = [lo, with_flags] {
@@ -103,42 +133,13 @@ std::vector<Command> AddFlagsCommands(CLI::App& cli) {
 std::vector<Command> AddAuditCommands(CLI::App& cli) {
   CLI::App* group = cli.add_subcommand("audit", "Audit log tools");
   group->require_subcommand(1);
-  struct Options {
-    CommonOptions common;
-    std::string yacht;
-  };
-  auto o = std::make_shared<Options>();
+  auto o = std::make_shared<AuditVerifyOptions>();
   CLI::App* verify = group->add_subcommand(
       "verify", "Check every yacht's audit hash chain (exit 1 when one is broken)");
   AddCommonOptions(verify, o->common);
   verify->add_option("--yacht", o->yacht, "Only this yacht's chain");
   return {{verify, [o] {
-             auto store = OpenMigratedStore(o->common.db);
-             if (!store.ok()) return ReportError(store.status(), o->common.json);
-             auto reports = VerifyAuditChains(
-                 **store, o->yacht.empty() ? std::nullopt : std::optional<std::string>(o->yacht));
-             (*store)->Close();
-             if (!reports.ok()) return ReportError(reports.status(), o->common.json);
-             bool all_ok = true;
-             boost::json::array out;
-             for (const auto& r : *reports) {
-               all_ok = all_ok && r.ok;
-               out.push_back({{"yacht_id", r.yacht_id},
-                              {"rows", r.rows},
-                              {"ok", r.ok},
-                              {"bad_seq", r.ok ? boost::json::value(nullptr) : r.bad_seq},
-                              {"problem", r.problem}});
-               if (!o->common.json) {
-                 std::cout << fmt::format("{}  {:>7} rows  {}\n", r.yacht_id, r.rows,
-                                          r.ok ? "ok" : "BROKEN: " + r.problem);
-               }
-             }
-             if (o->common.json) {
-               PrintJson({{"success", all_ok}, {"chains", std::move(out)}});
-             } else {
-               std::cout << (all_ok ? "audit chains verified\n" : "audit chain broken\n");
-             }
-             return all_ok ? kExitOk : kExitFailed;
+             return WithStore(o->common, [&](Store& store) { return VerifyAudit(store, *o); });
            }}};
 }
 
