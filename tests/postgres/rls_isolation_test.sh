@@ -1,0 +1,232 @@
+#!/usr/bin/env bash
+# Row-level security on the PostgreSQL schema: a throwaway cluster (scripts/pg-up), the
+# migrations in src/store/migrations/postgres applied as celeste_owner, two yachts with
+# rows in every tenant table, then celeste_app (the server's role) tries to cross the wall.
+# Prints `ok - name` / `not ok - name` per check and ends with `N passed, M failed`;
+# exits non-zero on any failure. The cluster is always removed (trap).
+set -uo pipefail
+
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+MIGRATIONS="$ROOT/src/store/migrations/postgres"
+started_at=$(date +%s%N)
+passed=0
+failed=0
+
+ok() { echo "ok - $1"; passed=$((passed + 1)); }
+not_ok() {
+  echo "not ok - $1"
+  shift
+  [ $# -gt 0 ] && printf '#   %s\n' "$@"
+  failed=$((failed + 1))
+}
+finish() {
+  echo "# $(( ($(date +%s%N) - started_at) / 1000000 )) ms"
+  echo "$passed passed, $failed failed"
+  [ "$failed" -eq 0 ]
+  exit $?
+}
+
+pg_out=$("$ROOT/scripts/pg-up") || { not_ok "pg-up starts a cluster"; finish; }
+OWNER_URL="" APP_URL="" PGDATA_DIR=""
+while IFS='=' read -r key value; do
+  case "$key" in
+    CELESTE_TEST_POSTGRES_URL) OWNER_URL=$value ;;
+    CELESTE_TEST_POSTGRES_APP_URL) APP_URL=$value ;;
+    PGDATA_DIR) PGDATA_DIR=$value ;;
+  esac
+done <<<"$pg_out"
+trap '[ -n "$PGDATA_DIR" ] && "$ROOT/scripts/pg-down" "$PGDATA_DIR"' EXIT
+if [ -z "$OWNER_URL" ] || [ -z "$APP_URL" ] || [ -z "$PGDATA_DIR" ]; then
+  not_ok "pg-up prints the owner URL, the app URL and the data dir" "$pg_out"
+  finish
+fi
+
+A=0190a000-0000-7000-8000-00000000000a
+B=0190a000-0000-7000-8000-00000000000b
+USER_ID=0190a000-0000-7000-8000-000000000001
+TENANT_TABLES=(pms_audit_log pms_audit_chain_heads pms_parts pms_shopping_list_items
+               pms_shopping_list_state_history)
+
+# run URL YACHT SQL: runs SQL in one session, after `SET app.yacht_id` unless YACHT is "".
+# Sets $out (stdout and stderr) and returns psql's status.
+run() {
+  local url=$1 yacht=$2 sql=$3 prefix=""
+  [ -n "$yacht" ] && prefix="SET app.yacht_id = '$yacht';"
+  out=$(printf '%s\n%s\n' "$prefix" "$sql" | psql -X -q -A -t -v ON_ERROR_STOP=1 "$url" 2>&1)
+}
+# expect NAME WANT URL YACHT SQL: the statement succeeds and prints WANT.
+expect() {
+  local name=$1 want=$2
+  if run "$3" "$4" "$5" && [ "$out" = "$want" ]; then ok "$name"; else
+    not_ok "$name" "want: $want" "got: $out"; fi
+}
+# refused NAME PATTERN URL YACHT SQL: the statement fails with an error matching PATTERN.
+refused() {
+  local name=$1 pattern=$2
+  if run "$3" "$4" "$5"; then not_ok "$name" "succeeded: $out"
+  elif grep -qiE "$pattern" <<<"$out"; then ok "$name"
+  else not_ok "$name" "want an error matching: $pattern" "got: $out"; fi
+}
+
+# --- Schema: what the migrator does (schema_migrations, then each file), as the owner.
+run "$OWNER_URL" "" "CREATE TABLE IF NOT EXISTS schema_migrations (
+  name TEXT PRIMARY KEY, applied_at TEXT NOT NULL);" || { not_ok "create schema_migrations" "$out"; finish; }
+for file in "$MIGRATIONS"/*.sql; do
+  name=$(basename "$file" .sql)
+  if out=$( (cat "$file"; echo "INSERT INTO schema_migrations VALUES ('$name', now()::text);") |
+            psql -X -q -v ON_ERROR_STOP=1 -1 "$OWNER_URL" 2>&1); then
+    ok "migration $name applies as celeste_owner"
+  else
+    not_ok "migration $name applies as celeste_owner" "$out"
+    finish
+  fi
+done
+
+# --- Two yachts with rows in every tenant table, inserted by the owner with app.yacht_id
+# set per yacht (FORCE ROW LEVEL SECURITY holds the owner to the policies too).
+seed() {  # seed YACHT DIGIT
+  local y=$1 d=$2
+  cat <<SQL
+SET app.yacht_id = '$y';
+INSERT INTO pms_parts (id, yacht_id, name, part_number, created_at, created_by)
+  VALUES ('0190a000-0000-7000-8000-0000000001$d$d', '$y', 'Impeller $d', 'IMP-$d', now(), '$USER_ID');
+INSERT INTO pms_shopping_list_items (id, yacht_id, part_name, part_id, quantity_requested,
+    source_type, created_by, created_at, updated_at)
+  VALUES ('0190a000-0000-7000-8000-0000000002$d$d', '$y', 'Impeller $d',
+          '0190a000-0000-7000-8000-0000000001$d$d', 2, 'manual_add', '$USER_ID', now(), now()),
+         ('0190a000-0000-7000-8000-0000000003$d$d', '$y', 'Filter $d', NULL, 1, 'low_stock',
+          '$USER_ID', now(), now());
+INSERT INTO pms_shopping_list_state_history (id, yacht_id, item_id, from_status, to_status,
+    actor_id, actor_role, at)
+  VALUES ('0190a000-0000-7000-8000-0000000004$d$d', '$y', '0190a000-0000-7000-8000-0000000002$d$d',
+          NULL, 'requested', '$USER_ID', 'crew', now());
+INSERT INTO pms_audit_log (id, yacht_id, seq, action, entity_type, entity_id, actor_id,
+    actor_role, payload, signature, created_at, prev_hash, hash)
+  VALUES ('0190a000-0000-7000-8000-0000000005$d$d', '$y', 1, 'create_shopping_list_item',
+          'shopping_list_item', '0190a000-0000-7000-8000-0000000002$d$d', '$USER_ID', 'crew',
+          '{"quantity": 2}', '{}', now(), repeat('0', 64), repeat('a', 64));
+INSERT INTO pms_audit_chain_heads (yacht_id, seq, hash) VALUES ('$y', 1, repeat('a', 64));
+SQL
+}
+seed_sql="INSERT INTO yachts (id, name, code, created_at) VALUES
+  ('$A', 'Alpha', 'ALPHA', now()), ('$B', 'Bravo', 'BRAVO', now());
+INSERT INTO users (id, email, name, password_hash, created_at)
+  VALUES ('$USER_ID', 'crew@example.com', 'Crew', 'x', now());
+INSERT INTO memberships (yacht_id, user_id, role, created_at)
+  VALUES ('$A', '$USER_ID', 'crew', now()), ('$B', '$USER_ID', 'crew', now());
+$(seed "$A" a)
+$(seed "$B" b)"
+if run "$OWNER_URL" "" "BEGIN; $seed_sql COMMIT;"; then ok "owner seeds yachts A and B in every tenant table"
+else not_ok "owner seeds yachts A and B in every tenant table" "$out"; finish; fi
+
+declare -A ROWS=([pms_audit_log]=1 [pms_audit_chain_heads]=1 [pms_parts]=1
+                 [pms_shopping_list_items]=2 [pms_shopping_list_state_history]=1)
+declare -A UPDATE_B=(
+  [pms_audit_chain_heads]="UPDATE pms_audit_chain_heads SET seq = seq + 1 WHERE yacht_id = '$B'"
+  [pms_parts]="UPDATE pms_parts SET name = 'stolen' WHERE yacht_id = '$B'"
+  [pms_shopping_list_items]="UPDATE pms_shopping_list_items SET notes = 'stolen' WHERE yacht_id = '$B'"
+  [pms_shopping_list_state_history]="UPDATE pms_shopping_list_state_history SET notes = 'stolen' WHERE yacht_id = '$B'")
+declare -A INSERT_B=(
+  [pms_audit_log]="INSERT INTO pms_audit_log (id, yacht_id, seq, action, entity_type, actor_id,
+      actor_role, payload, signature, created_at, prev_hash, hash)
+    VALUES (gen_random_uuid(), '$B', 2, 'x', 'x', '$USER_ID', 'crew', '{}', '{}', now(), 'a', 'b')"
+  [pms_audit_chain_heads]="INSERT INTO pms_audit_chain_heads VALUES ('$B', 9, 'b')
+    ON CONFLICT (yacht_id) DO UPDATE SET seq = excluded.seq"
+  [pms_parts]="INSERT INTO pms_parts (id, yacht_id, name, created_at, created_by)
+    VALUES (gen_random_uuid(), '$B', 'planted', now(), '$USER_ID')"
+  [pms_shopping_list_items]="INSERT INTO pms_shopping_list_items (id, yacht_id, part_name,
+      quantity_requested, source_type, created_by, created_at, updated_at)
+    VALUES (gen_random_uuid(), '$B', 'planted', 1, 'manual_add', '$USER_ID', now(), now())"
+  [pms_shopping_list_state_history]="INSERT INTO pms_shopping_list_state_history (id, yacht_id,
+      item_id, to_status, actor_id, actor_role, at)
+    VALUES (gen_random_uuid(), '$B', '0190a000-0000-7000-8000-0000000002bb', 'requested',
+            '$USER_ID', 'crew', now())")
+count_sql() {  # rows that are A's | rows that are B's
+  echo "SELECT count(*) FILTER (WHERE yacht_id = '$A') || '|' ||
+               count(*) FILTER (WHERE yacht_id = '$B') FROM $1"
+}
+affected_sql() { echo "WITH changed AS ($1 RETURNING 1) SELECT count(*) FROM changed"; }
+
+# --- The roles.
+expect "celeste_app is not superuser and has no BYPASSRLS" "f|f" "$APP_URL" "" \
+  "SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user"
+expect "celeste_owner is not superuser and has no BYPASSRLS" "f|f" "$OWNER_URL" "" \
+  "SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user"
+expect "every tenant table has ENABLE + FORCE ROW LEVEL SECURITY" "5" "$OWNER_URL" "" \
+  "SELECT count(*) FROM pg_class WHERE relname LIKE 'pms\_%' AND relkind = 'r'
+     AND relrowsecurity AND relforcerowsecurity"
+
+# --- celeste_app scoped to yacht A, every tenant table.
+for t in "${TENANT_TABLES[@]}"; do
+  expect "$t: app scoped to A sees A's rows and none of B's" "${ROWS[$t]}|0" \
+    "$APP_URL" "$A" "$(count_sql "$t")"
+  if [ "$t" != pms_audit_log ]; then
+    expect "$t: app scoped to A updates none of B's rows" "0" "$APP_URL" "$A" \
+      "$(affected_sql "${UPDATE_B[$t]}")"
+    expect "$t: app scoped to A deletes none of B's rows" "0" "$APP_URL" "$A" \
+      "$(affected_sql "DELETE FROM $t WHERE yacht_id = '$B'")"
+  fi
+  refused "$t: app scoped to A cannot insert a row for B" "row-level security policy" \
+    "$APP_URL" "$A" "${INSERT_B[$t]}"
+  expect "$t: app with app.yacht_id unset reads 0 rows" "0" "$APP_URL" "" \
+    "SELECT count(*) FROM $t"
+  expect "$t: app reads 0 rows after a SET LOCAL transaction ended (no error)" "0" \
+    "$APP_URL" "" "BEGIN; SET LOCAL app.yacht_id = '$A'; COMMIT; SELECT count(*) FROM $t"
+done
+
+# --- The audit log is append-only.
+refused "pms_audit_log: app cannot UPDATE even A's rows" "permission denied" "$APP_URL" "$A" \
+  "UPDATE pms_audit_log SET action = 'forged' WHERE yacht_id = '$A'"
+refused "pms_audit_log: app cannot DELETE even A's rows" "permission denied" "$APP_URL" "$A" \
+  "DELETE FROM pms_audit_log WHERE yacht_id = '$A'"
+refused "pms_audit_log: app cannot TRUNCATE" "permission denied" "$APP_URL" "$A" \
+  "TRUNCATE pms_audit_log"
+expect "pms_audit_log: app scoped to A appends an A row" "1" "$APP_URL" "$A" \
+  "$(affected_sql "INSERT INTO pms_audit_log (id, yacht_id, seq, action, entity_type, actor_id,
+      actor_role, payload, signature, created_at, prev_hash, hash)
+    VALUES (gen_random_uuid(), '$A', 2, 'x', 'x', '$USER_ID', 'crew', '{}', '{}', now(),
+            repeat('a', 64), repeat('b', 64))")"
+expect "pms_audit_log: the owner's UPDATE sees no rows (no UPDATE policy)" "0" "$OWNER_URL" "$A" \
+  "$(affected_sql "UPDATE pms_audit_log SET action = 'forged'")"
+expect "pms_audit_log: the owner's DELETE sees no rows (no DELETE policy)" "0" "$OWNER_URL" "$A" \
+  "$(affected_sql "DELETE FROM pms_audit_log")"
+# With row-level security lifted for the owner (NO FORCE, rolled back), the trigger still holds.
+lifted="BEGIN; ALTER TABLE pms_audit_log NO FORCE ROW LEVEL SECURITY;"
+refused "pms_audit_log: with RLS lifted, the owner's UPDATE is refused by the trigger" \
+  "append-only" "$OWNER_URL" "" "$lifted UPDATE pms_audit_log SET action = 'forged'; ROLLBACK;"
+refused "pms_audit_log: with RLS lifted, the owner's DELETE is refused by the trigger" \
+  "append-only" "$OWNER_URL" "" "$lifted DELETE FROM pms_audit_log; ROLLBACK;"
+refused "pms_audit_log: the owner's TRUNCATE is refused by the trigger" \
+  "append-only" "$OWNER_URL" "$A" "TRUNCATE pms_audit_log"
+expect "pms_audit_log: FORCE ROW LEVEL SECURITY is still on after the rolled-back tries" "t" \
+  "$OWNER_URL" "" "SELECT relforcerowsecurity FROM pg_class WHERE relname = 'pms_audit_log'"
+
+# --- The status-transition trigger (the second wall behind the state machine).
+ITEM_A=0190a000-0000-7000-8000-0000000002aa
+set_status() {  # set_status STATUS [extra assignments]
+  affected_sql "UPDATE pms_shopping_list_items SET status = '$1'${2:+, $2}, updated_at = now()
+    WHERE yacht_id = '$A' AND id = '$ITEM_A'"
+}
+refused "shopping list: requested -> fulfilled is refused by the trigger" \
+  "illegal shopping list status transition: requested -> fulfilled" "$APP_URL" "$A" \
+  "$(set_status fulfilled "quantity_approved = 2")"
+expect "shopping list: requested -> under_review passes" "1" "$APP_URL" "$A" \
+  "$(set_status under_review)"
+expect "shopping list: an update keeping the status passes" "1" "$APP_URL" "$A" \
+  "$(set_status under_review "notes = 'checked'")"
+expect "shopping list: under_review -> approved passes" "1" "$APP_URL" "$A" \
+  "$(set_status approved "quantity_approved = 2")"
+refused "shopping list: approved -> requested is refused by the trigger" \
+  "illegal shopping list status transition" "$APP_URL" "$A" "$(set_status requested)"
+expect "shopping list: no trigger writes state history (the app does)" "1" "$APP_URL" "$A" \
+  "SELECT count(*) FROM pms_shopping_list_state_history WHERE item_id = '$ITEM_A'"
+
+# --- Global tables need no scope; B's rows came through untouched.
+expect "global tables: app reads yachts without a scope" "2" "$APP_URL" "" \
+  "SELECT count(*) FROM yachts"
+for t in "${TENANT_TABLES[@]}"; do
+  expect "$t: B's rows are intact (owner scoped to B)" "0|${ROWS[$t]}" "$OWNER_URL" "$B" \
+    "$(count_sql "$t")"
+done
+
+finish
