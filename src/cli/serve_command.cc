@@ -1,5 +1,7 @@
+#include <algorithm>
 #include <cstdlib>
 #include <iostream>
+#include <thread>
 
 #include "api/app.h"
 #include "cli/commands.h"
@@ -11,12 +13,19 @@
 namespace celeste {
 namespace {
 
+// Default I/O threads: 4 per core, at least 4. Handlers block while their write waits for
+// the SQLite writer; with more threads than cores, writes queue up together and the store
+// commits them as one batch (group commit, docs/storage.md).
+unsigned DefaultIoThreads() {
+  return std::max(4u, 4u * std::max(1u, std::thread::hardware_concurrency()));
+}
+
 struct ServeOptions {
   CommonOptions common;
   std::string listen = "127.0.0.1:8080";
   std::string jwt_secret_file;
   bool demo = false;
-  unsigned threads = 0;
+  unsigned threads = DefaultIoThreads();
   uint64_t body_limit = 1024 * 1024;
   int read_timeout_s = 30;
   int pool = 4;
@@ -78,7 +87,9 @@ Command AddServeCommand(CLI::App& cli) {
   cmd->add_option("--jwt-secret-file", o->jwt_secret_file,
                   "File holding the HS256 secret (else CELESTE_JWT_SECRET, else data/jwt-secret)");
   cmd->add_flag("--demo", o->demo, "Load the demo fleet and print its logins");
-  cmd->add_option("--threads", o->threads, "I/O threads (0 = one per core)")->capture_default_str();
+  cmd->add_option("--threads", o->threads,
+                  "I/O threads (default 4 per core, at least 4; 0 = one per core)")
+      ->capture_default_str();
   cmd->add_option("--body-limit", o->body_limit, "Largest request body in bytes")
       ->capture_default_str();
   cmd->add_option("--read-timeout", o->read_timeout_s, "Seconds to wait for a request")

@@ -127,7 +127,9 @@ Result<std::unique_ptr<SqliteConnection>> SqliteConnection::Open(const std::stri
 
   const char* begin = role == Role::kWriter ? "BEGIN IMMEDIATE" : "BEGIN";
   const std::pair<const char*, sqlite3_stmt**> control[] = {
-      {begin, &conn->begin_}, {"COMMIT", &conn->commit_}, {"ROLLBACK", &conn->rollback_}};
+      {begin, &conn->begin_},           {"COMMIT", &conn->commit_},
+      {"ROLLBACK", &conn->rollback_},   {"SAVEPOINT job", &conn->savepoint_},
+      {"RELEASE job", &conn->release_}, {"ROLLBACK TO job", &conn->rollback_to_}};
   for (const auto& [sql, stmt] : control) {
     const int prc = sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, stmt, nullptr);
     if (prc != SQLITE_OK) return conn->Error(prc, sql);
@@ -140,6 +142,9 @@ SqliteConnection::~SqliteConnection() {
   sqlite3_finalize(begin_);
   sqlite3_finalize(commit_);
   sqlite3_finalize(rollback_);
+  sqlite3_finalize(savepoint_);
+  sqlite3_finalize(release_);
+  sqlite3_finalize(rollback_to_);
   sqlite3_close_v2(db_);
 }
 
@@ -195,6 +200,28 @@ void SqliteConnection::Rollback() {
   if (sqlite3_get_autocommit(db_) != 0) return;
   sqlite3_step(rollback_);
   sqlite3_reset(rollback_);
+}
+
+bool SqliteConnection::InTransaction() const { return sqlite3_get_autocommit(db_) == 0; }
+
+Status SqliteConnection::Savepoint() { return StepControl(savepoint_, "SAVEPOINT"); }
+
+Status SqliteConnection::ReleaseSavepoint() { return StepControl(release_, "RELEASE"); }
+
+bool SqliteConnection::RollbackToSavepoint() {
+  if (!InTransaction()) return false;
+  // ROLLBACK TO keeps the savepoint open; RELEASE then ends it (now empty).
+  if (!StepControl(rollback_to_, "ROLLBACK TO").ok()) return false;
+  return StepControl(release_, "RELEASE").ok() && InTransaction();
+}
+
+bool SqliteConnection::HasDeferredForeignKeyViolations() const {
+  int current = 0;
+  int highwater = 0;
+  if (sqlite3_db_status(db_, SQLITE_DBSTATUS_DEFERRED_FKS, &current, &highwater, 0) != SQLITE_OK) {
+    return false;
+  }
+  return current != 0;
 }
 
 Status SqliteConnection::StepControl(sqlite3_stmt* stmt, std::string_view what) {

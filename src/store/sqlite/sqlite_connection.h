@@ -57,6 +57,18 @@ class SqliteConnection {
   // Rolls back when a transaction is open (SQLite may already have rolled back on its own,
   // e.g. after SQLITE_FULL); never fails.
   void Rollback();
+  // True between Begin and Commit/Rollback, unless SQLite rolled back on its own.
+  bool InTransaction() const;
+
+  // Savepoints inside the open transaction (the writer's group commit runs each job in
+  // one). RollbackToSavepoint undoes the job's changes and ends the savepoint; false when
+  // SQLite has already rolled the whole transaction back.
+  Status Savepoint();
+  Status ReleaseSavepoint();
+  bool RollbackToSavepoint();
+  // True when the transaction holds unresolved deferred foreign-key violations (COMMIT
+  // would fail).
+  bool HasDeferredForeignKeyViolations() const;
 
   // Runs one statement ($N placeholders) and returns its rows, every cell as text.
   Result<Rows> Query(const Sql& sql, const Params& params);
@@ -109,6 +121,9 @@ class SqliteConnection {
   sqlite3_stmt* begin_ = nullptr;
   sqlite3_stmt* commit_ = nullptr;
   sqlite3_stmt* rollback_ = nullptr;
+  sqlite3_stmt* savepoint_ = nullptr;
+  sqlite3_stmt* release_ = nullptr;
+  sqlite3_stmt* rollback_to_ = nullptr;
   std::function<void(int)> commit_hook_;
 };
 

@@ -1,6 +1,7 @@
 #include "store/sqlite/sqlite_store.h"
 
 #include <algorithm>
+#include <chrono>
 #include <filesystem>
 #include <system_error>
 #include <utility>
@@ -96,15 +97,123 @@ Status SqliteStore::RunWrite(std::string_view scope, const std::function<Status(
   if (t_writing_store == this) {
     return Status::Internal("nested write transaction on one thread (it would deadlock)");
   }
-  std::lock_guard lock(writer_mu_);
-  if (writer_ == nullptr) return Closed();
-  struct WritingMark {
-    explicit WritingMark(const SqliteStore* store)
-        : previous(std::exchange(t_writing_store, store)) {}
-    ~WritingMark() { t_writing_store = previous; }
-    const SqliteStore* previous;
-  } mark(this);
-  return RunOn(*writer_, writer_tx_, scope, fn);
+  WriteJob job;
+  job.scope = scope;
+  job.fn = &fn;
+  bool lead = false;
+  {
+    std::unique_lock lock(queue_mu_);
+    if (writes_closed_) return Closed();
+    if (!leader_active_) {
+      leader_active_ = true;
+      lead = true;
+    } else {
+      queue_.push_back(&job);
+      job.wake.wait(lock, [&job] { return job.done || job.lead; });
+      lead = !job.done;
+    }
+  }
+  if (lead) LeadBatch(job);
+  if (job.exception) std::rethrow_exception(job.exception);
+  return std::move(job.status);
+}
+
+void SqliteStore::RunJob(WriteJob& job) {
+  if (Status s = writer_->Savepoint(); !s.ok()) {
+    job.status = std::move(s);
+    return;
+  }
+  writer_tx_.Start(job.scope);
+  Status status;
+  try {
+    status = (*job.fn)(writer_tx_);
+  } catch (...) {
+    job.exception = std::current_exception();
+  }
+  writer_tx_.Finish();
+  if (!writer_->InTransaction()) {
+    // SQLite rolled the whole transaction back (SQLITE_FULL, SQLITE_IOERR, ...); the leader
+    // fails the batch.
+    job.status =
+        status.ok()
+            ? Status::Internal("transaction was rolled back by SQLite after an earlier error")
+            : std::move(status);
+    return;
+  }
+  if (!job.exception && status.ok() && writer_->HasDeferredForeignKeyViolations()) {
+    // COMMIT would fail for the whole batch: fail this job alone, as its own COMMIT would.
+    status = Status::Internal("FOREIGN KEY constraint failed [sqlite 787] in: COMMIT");
+  }
+  if (!job.exception && status.ok()) {
+    status = writer_->ReleaseSavepoint();
+    if (status.ok()) return;
+  }
+  writer_->RollbackToSavepoint();
+  job.status = std::move(status);
+}
+
+void SqliteStore::LeadBatch(WriteJob& own) {
+  std::vector<WriteJob*> batch;
+  batch.reserve(kMaxBatchJobs);
+  batch.push_back(&own);
+  {
+    std::lock_guard writer_lock(writer_mu_);
+    struct WritingMark {
+      explicit WritingMark(const SqliteStore* store)
+          : previous(std::exchange(t_writing_store, store)) {}
+      ~WritingMark() { t_writing_store = previous; }
+      const SqliteStore* previous;
+    } mark(this);
+    if (writer_ == nullptr) {
+      own.status = Closed();
+    } else if (Status begin = writer_->Begin(); !begin.ok()) {
+      own.status = std::move(begin);  // queued jobs try BEGIN again under the next leader
+    } else {
+      const auto deadline = std::chrono::steady_clock::now() + kMaxBatchTime;
+      bool lost = false;
+      for (size_t i = 0;; ++i) {
+        RunJob(*batch[i]);
+        if (!writer_->InTransaction()) {
+          lost = true;
+          break;
+        }
+        if (batch.size() >= kMaxBatchJobs || std::chrono::steady_clock::now() >= deadline) break;
+        std::lock_guard lock(queue_mu_);
+        if (queue_.empty()) break;
+        batch.push_back(queue_.front());
+        queue_.pop_front();
+      }
+      Status commit;
+      if (lost) {
+        commit = Status::Internal(
+            "transaction was rolled back by SQLite after an error in another write of its "
+            "group commit");
+      } else {
+        commit = writer_->Commit();
+      }
+      if (!commit.ok()) {
+        // The jobs that had succeeded are undone with the batch.
+        for (size_t i = 0; i + (lost ? 1 : 0) < batch.size(); ++i) {
+          WriteJob* job = batch[i];
+          if (!job->exception && job->status.ok()) job->status = commit;
+        }
+      }
+    }
+  }
+  std::lock_guard lock(queue_mu_);
+  for (WriteJob* job : batch) {
+    job->done = true;
+    if (job != &own) job->wake.notify_one();  // under the lock: the job lives on its stack
+  }
+  if (!queue_.empty()) {
+    WriteJob* next = queue_.front();
+    queue_.pop_front();
+    next->lead = true;
+    next->wake.notify_one();
+  } else {
+    leader_active_ = false;
+    if (writes_closed_) writes_idle_.notify_all();
+  }
 }
 
 Status SqliteStore::RunRead(std::string_view scope, const std::function<Status(Tx&)>& fn) {
@@ -167,7 +276,13 @@ void SqliteStore::Close() {
     reader_free_.notify_all();
     drained_.wait(lock, [this] { return idle_.size() == readers_.size(); });
   }
-  std::lock_guard lock(writer_mu_);  // waits for the write transaction in flight
+  {
+    // Queued write Runs still complete; new ones are refused.
+    std::unique_lock lock(queue_mu_);
+    writes_closed_ = true;
+    writes_idle_.wait(lock, [this] { return !leader_active_ && queue_.empty(); });
+  }
+  std::lock_guard lock(writer_mu_);
   if (writer_ == nullptr) return;
   checkpointer_->Stop();
   for (const auto& reader : readers_) reader->conn.reset();

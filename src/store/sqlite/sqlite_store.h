@@ -1,11 +1,18 @@
 // SqliteStore: the embedded Store (DESIGN §3), one database file in WAL mode.
 //
 // Connections: one writer and a pool of readers.
-// - Writes are serialised in the process by a mutex around the single writer connection:
-//   BEGIN IMMEDIATE ... COMMIT. SQLite allows one writer at a time anyway; queueing in the
-//   process costs microseconds, whereas several writer connections would spin in SQLite's
-//   busy handler (stalls of up to a second under load). The busy timeout then only covers
-//   other processes (e.g. `celeste migrate` next to a running server).
+// - Writes are serialised in the process on the single writer connection. SQLite allows one
+//   writer at a time anyway; queueing in the process costs microseconds, whereas several
+//   writer connections would spin in SQLite's busy handler (stalls of up to a second under
+//   load). The busy timeout then only covers other processes (e.g. `celeste migrate`).
+// - Group commit: concurrent write Runs queue up, and the first caller that finds no batch
+//   running becomes the leader: on its own thread it opens BEGIN IMMEDIATE, runs its own fn
+//   and then the queued ones (up to kMaxBatchJobs, or until kMaxBatchTime has passed), each
+//   inside SAVEPOINT ... RELEASE (ROLLBACK TO on an error Status or exception: only that job
+//   is undone), and COMMITs once for the batch. Every caller then gets its own Status (or
+//   its exception, rethrown on its own thread); a failed COMMIT fails every job that had
+//   succeeded. The leader hands the lead to the oldest waiting caller. One commit per batch
+//   writes each shared B-tree page to the WAL once, not once per request.
 // - Checkpoints (copying the WAL back into the file, with fsync) run on a background thread
 //   (SqliteCheckpointer) each time the WAL grows by kCheckpointFrames pages, so write
 //   transactions rarely wait for the disk. A background checkpoint never catches up with a
@@ -21,10 +28,14 @@
 // Thread-safety: Run, Migrate and Close may be called from any thread. Do not nest Run: a
 // nested write Run fails instead of deadlocking, but nested reads can exhaust the pool and
 // would not see the outer transaction's writes. Close must not be called from inside a
-// transaction.
+// transaction. A write Run's fn may run on another caller's thread (the batch leader's),
+// so it must not rely on thread-local state of its caller; Close waits for queued writes.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
+#include <deque>
+#include <exception>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -64,6 +75,9 @@ class SqliteStore final : public Store {
   static constexpr int kCheckpointFrames = 1000;
   // WAL size (in pages, 16 MiB) at which the writer completes the checkpoint itself.
   static constexpr int kRestartFrames = 4 * kCheckpointFrames;
+  // A group-commit batch takes no more jobs once it holds this many or has run this long.
+  static constexpr size_t kMaxBatchJobs = 64;
+  static constexpr std::chrono::microseconds kMaxBatchTime{2000};
 
  private:
   // A pooled reader and the Tx reused on it.
@@ -80,7 +94,24 @@ class SqliteStore final : public Store {
   // The writer's commit hook (runs under writer_mu_, at the end of each COMMIT).
   void OnCommit(int wal_frames);
 
+  // One write Run waiting in (or led through) a group-commit batch. Lives on its caller's
+  // stack; the fields below `fn` are written by the leader under writer_mu_ and published
+  // under queue_mu_ (done).
+  struct WriteJob {
+    std::string_view scope;
+    const std::function<Status(Tx&)>* fn = nullptr;
+    Status status;
+    std::exception_ptr exception;
+    bool done = false;  // guarded by queue_mu_
+    bool lead = false;  // guarded by queue_mu_: this caller now leads the next batch
+    std::condition_variable wake;
+  };
+
   Status RunWrite(std::string_view scope, const std::function<Status(Tx&)>& fn);
+  // Runs one batch starting with `own` (already dequeued), then hands the lead on.
+  void LeadBatch(WriteJob& own);
+  // Runs one job inside its savepoint on the writer (under writer_mu_).
+  void RunJob(WriteJob& job);
   Status RunRead(std::string_view scope, const std::function<Status(Tx&)>& fn);
   // BEGIN, fn, COMMIT or ROLLBACK on one connection.
   static Status RunOn(SqliteConnection& conn, SqliteTx& tx, std::string_view scope,
@@ -94,7 +125,14 @@ class SqliteStore final : public Store {
   // Serialises Close calls.
   std::mutex close_mu_;
 
-  // Guarded by writer_mu_ (held for a whole write transaction).
+  // Guarded by queue_mu_: write Runs waiting for a batch.
+  std::mutex queue_mu_;
+  std::deque<WriteJob*> queue_;
+  bool leader_active_ = false;           // a batch is running (or the lead is being handed on)
+  bool writes_closed_ = false;           // Close began: new write Runs are refused
+  std::condition_variable writes_idle_;  // after close: no leader and no queued job left
+
+  // Guarded by writer_mu_ (held by the leader for a whole batch).
   std::mutex writer_mu_;
   std::unique_ptr<SqliteConnection> writer_;  // null once closed
   SqliteTx writer_tx_;
