@@ -13,11 +13,11 @@
 namespace celeste {
 namespace {
 
-// Default I/O threads: 4 per core, at least 4. Handlers block while their write waits for
+// Default I/O threads: 2 per core, at least 4. Handlers block while their write waits for
 // the SQLite writer; with more threads than cores, writes queue up together and the store
 // commits them as one batch (group commit, docs/storage.md).
 unsigned DefaultIoThreads() {
-  return std::max(4u, 4u * std::max(1u, std::thread::hardware_concurrency()));
+  return std::max(4u, 2u * std::max(1u, std::thread::hardware_concurrency()));
 }
 
 struct ServeOptions {
@@ -88,7 +88,7 @@ Command AddServeCommand(CLI::App& cli) {
                   "File holding the HS256 secret (else CELESTE_JWT_SECRET, else data/jwt-secret)");
   cmd->add_flag("--demo", o->demo, "Load the demo fleet and print its logins");
   cmd->add_option("--threads", o->threads,
-                  "I/O threads (default 4 per core, at least 4; 0 = one per core)")
+                  "I/O threads (default 2 per core, at least 4; 0 = one per core)")
       ->capture_default_str();
   cmd->add_option("--body-limit", o->body_limit, "Largest request body in bytes")
       ->capture_default_str();
