@@ -15,8 +15,10 @@ namespace {
 const std::string kGenesisHash(64, '0');
 constexpr int kVerifyPageSize = 2000;
 
-const Sql kSelectHead{"SELECT seq, hash FROM pms_audit_chain_heads WHERE yacht_id = $1",
-                      "SELECT seq, hash FROM pms_audit_chain_heads WHERE yacht_id = $1 FOR UPDATE"};
+// Appends lock the head (PostgreSQL: concurrent writers queue on it; SQLite has one writer).
+const Sql kLockHead{"SELECT seq, hash FROM pms_audit_chain_heads WHERE yacht_id = $1",
+                    "SELECT seq, hash FROM pms_audit_chain_heads WHERE yacht_id = $1 FOR UPDATE"};
+const Sql kReadHead{"SELECT seq, hash FROM pms_audit_chain_heads WHERE yacht_id = $1"};
 const Sql kUpsertHead{
     "INSERT INTO pms_audit_chain_heads (yacht_id, seq, hash) VALUES ($1, $2, $3) "
     "ON CONFLICT (yacht_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash"};
@@ -37,8 +39,13 @@ const Sql kSelectAll{
     "SELECT id, yacht_id, seq, action, entity_type, entity_id, actor_id, actor_role, payload, "
     "signature, request_id, created_at, prev_hash, hash FROM pms_audit_log "
     "WHERE yacht_id = $1 ORDER BY seq LIMIT $2"};
+// Every chain there is: the yachts' and the fleet's ($1). SQLite also finds chains of ids
+// that are not (or no longer) yachts; on PostgreSQL a global-scope transaction cannot read
+// tenant tables (row-level security), so the yachts table names the chains.
 const Sql kSelectChains{
-    "SELECT yacht_id FROM pms_audit_chain_heads UNION SELECT DISTINCT yacht_id FROM pms_audit_log"};
+    "SELECT id FROM yachts UNION SELECT $1 UNION SELECT yacht_id FROM pms_audit_chain_heads "
+    "UNION SELECT yacht_id FROM pms_audit_log",
+    "SELECT id::text FROM yachts UNION SELECT $1::text"};
 
 // The hashed content: every column but `hash`, as a canonical JSON array of strings, so
 // no two different rows can produce the same input.
@@ -77,7 +84,7 @@ boost::json::object RowToJson(const Row& row) {
 }  // namespace
 
 Result<std::string> AppendAudit(Tx& tx, std::string_view yacht_id, const AuditEntry& entry) {
-  CELESTE_ASSIGN_OR_RETURN(auto head, tx.QueryOne(kSelectHead, {yacht_id}));
+  CELESTE_ASSIGN_OR_RETURN(auto head, tx.QueryOne(kLockHead, {yacht_id}));
   const int64_t seq = head ? head->Int(0) + 1 : 1;
   const std::string prev_hash = head ? head->Text(1) : kGenesisHash;
   const std::string id = NewUuidV7();
@@ -156,7 +163,7 @@ Result<ChainReport> VerifyChain(Store& store, const std::string& yacht_id) {
       }
       if (static_cast<int>(page.size()) < kVerifyPageSize) break;
     }
-    CELESTE_ASSIGN_OR_RETURN(auto head, tx.QueryOne(kSelectHead, {yacht_id}));
+    CELESTE_ASSIGN_OR_RETURN(auto head, tx.QueryOne(kReadHead, {yacht_id}));
     if (!head) {
       if (last_seq > 0) return fail(last_seq, "the chain head is missing");
       return Status::OK();
@@ -181,7 +188,7 @@ Result<std::vector<ChainReport>> VerifyAuditChains(Store& store,
     chains.push_back(*yacht_id);
   } else {
     Status s = store.Run(TxMode::kRead, "", [&](Tx& tx) {
-      CELESTE_ASSIGN_OR_RETURN(Rows rows, tx.Query(kSelectChains));
+      CELESTE_ASSIGN_OR_RETURN(Rows rows, tx.Query(kSelectChains, {kFleetId}));
       std::set<std::string> unique;
       for (const Row& r : rows) unique.insert(r.Text(0));
       chains.assign(unique.begin(), unique.end());

@@ -28,13 +28,13 @@ struct ServeOptions {
   unsigned threads = DefaultIoThreads();
   uint64_t body_limit = 1024 * 1024;
   int read_timeout_s = 30;
-  int pool = 4;
+  int pool = 0;  // the backend's default
   bool quiet = false;
 };
 
 int Serve(const ServeOptions& o) {
   StoreOptions store_options;
-  store_options.read_pool_size = o.pool;
+  store_options.pool_size = o.pool;
   auto opened = OpenStore(o.common.db, store_options);
   if (!opened.ok()) return ReportError(opened.status(), o.common.json);
   std::unique_ptr<Store> store = std::move(*opened);
@@ -94,9 +94,10 @@ Command AddServeCommand(CLI::App& cli) {
       ->capture_default_str();
   cmd->add_option("--read-timeout", o->read_timeout_s, "Seconds to wait for a request")
       ->capture_default_str();
-  cmd->add_option("--pool", o->pool, "Reader connections (SQLite) / pool size")
-      ->capture_default_str()
-      ->check(CLI::Range(1, 256));
+  cmd->add_option("--pool", o->pool,
+                  "Database connections: SQLite readers (default 4, besides the one writer) "
+                  "or the PostgreSQL pool (default 8); 0 = the default")
+      ->check(CLI::Range(0, 256));
   cmd->add_flag("--quiet", o->quiet, "No access log lines (errors are still logged)");
   return {cmd, [o] { return Serve(*o); }};
 }

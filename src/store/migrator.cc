@@ -16,6 +16,10 @@ constexpr const char* kCreateTable =
 constexpr Sql kSelectApplied{"SELECT name FROM schema_migrations"};
 constexpr Sql kSelectOne{"SELECT 1 FROM schema_migrations WHERE name = $1"};
 constexpr Sql kInsert{"INSERT INTO schema_migrations (name, applied_at) VALUES ($1, $2)"};
+// Serialises migrating processes. SQLite needs nothing: BEGIN IMMEDIATE holds the write
+// lock. PostgreSQL: a lock that conflicts with itself, held to the end of the transaction.
+constexpr Sql kLockMigrations{"SELECT 1",
+                              "LOCK TABLE schema_migrations IN SHARE ROW EXCLUSIVE MODE"};
 
 Status CreateTable(Store& store) {
   auto create = [](Tx& tx) { return tx.ExecScript(kCreateTable); };
@@ -42,6 +46,8 @@ Result<std::unordered_set<std::string>> ReadApplied(Store& store) {
 Status ApplyOne(Store& store, const Migration& migration, const Clock& clock, bool& applied) {
   applied = false;
   return store.Run(TxMode::kWrite, "", [&](Tx& tx) {
+    CELESTE_ASSIGN_OR_RETURN(Rows locked, tx.Query(kLockMigrations));
+    (void)locked;
     CELESTE_ASSIGN_OR_RETURN(auto recorded, tx.QueryOne(kSelectOne, {migration.name}));
     if (recorded) return Status::OK();  // another process was first
     CELESTE_RETURN_IF_ERROR(tx.ExecScript(migration.sql));
@@ -58,10 +64,16 @@ Status ApplyOne(Store& store, const Migration& migration, const Clock& clock, bo
 Result<std::vector<std::string>> ApplyMigrations(Store& store,
                                                  const std::vector<Migration>& migrations,
                                                  const Clock& clock) {
-  if (Status s = CreateTable(store); !s.ok()) {
-    return Status::Internal("cannot create schema_migrations: " + s.message());
+  // Read first: a migrated database needs no DDL, so a role that may not create tables
+  // (PostgreSQL's application role) can start the server on it.
+  auto read = ReadApplied(store);
+  if (!read.ok()) {
+    if (Status s = CreateTable(store); !s.ok()) {
+      return Status::Internal("cannot create schema_migrations: " + s.message());
+    }
+    read = ReadApplied(store);
   }
-  CELESTE_ASSIGN_OR_RETURN(auto recorded, ReadApplied(store));
+  CELESTE_ASSIGN_OR_RETURN(auto recorded, std::move(read));
 
   std::vector<std::string> applied_now;
   for (const Migration& migration : migrations) {

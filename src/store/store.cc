@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "store/postgres/postgres_store.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace celeste {
@@ -35,7 +36,8 @@ Result<std::unique_ptr<Store>> OpenStore(const std::string& url, const StoreOpti
     return std::unique_ptr<Store>(std::move(store));
   }
   if (IsPostgresUrl(url)) {
-    return Status::InvalidRequest("PostgreSQL support is not built yet (issue 3)");
+    CELESTE_ASSIGN_OR_RETURN(auto store, PostgresStore::Open(url, options));
+    return std::unique_ptr<Store>(std::move(store));
   }
   // Only the scheme is echoed: a URL may carry a password.
   const size_t colon = url.find(':');

@@ -62,7 +62,11 @@ class Store {
 };
 
 struct StoreOptions {
-  int read_pool_size = 4;  // reader connections (SQLite) or pool size (PostgreSQL)
+  // Connections: SQLite's readers (besides its one writer; default 4) or PostgreSQL's
+  // pool (default 8). 0 picks the backend's default.
+  int pool_size = 0;
+  // How long a transaction waits for the database: SQLite's busy timeout (another
+  // process holds the write lock), PostgreSQL's wait for a free pooled connection.
   int busy_timeout_ms = 5000;
 };
 

@@ -61,7 +61,11 @@ const Sql kInsertItem{
 const Sql kSelectOpenItemForPart{
     "SELECT id FROM pms_shopping_list_items WHERE yacht_id = $1 AND part_id = $2 "
     "AND COALESCE(source_work_order_id, '') = COALESCE($3, '') "
-    "AND status <> 'rejected' AND status <> 'fulfilled' LIMIT 1"};
+    "AND status <> 'rejected' AND status <> 'fulfilled' LIMIT 1",
+    "SELECT id FROM pms_shopping_list_items WHERE yacht_id = $1 AND part_id = $2 "
+    "AND COALESCE(source_work_order_id, '00000000-0000-0000-0000-000000000000'::uuid) = "
+    "COALESCE($3::uuid, '00000000-0000-0000-0000-000000000000'::uuid) "
+    "AND status NOT IN ('rejected', 'fulfilled') LIMIT 1"};
 
 const Sql kUpdateItemEdits{
     "UPDATE pms_shopping_list_items SET quantity_requested = COALESCE($3, quantity_requested), "

@@ -6,6 +6,7 @@
 #include <utility>
 #include <variant>
 
+#include "store/sql_preview.h"
 #include "store/sqlite/placeholders.h"
 
 namespace celeste {
@@ -25,31 +26,6 @@ constexpr const char* kReaderPragmas =
     "PRAGMA temp_store = MEMORY;"
     "PRAGMA cache_size = -8192;"  // 8 MiB
     "PRAGMA mmap_size = 268435456;";
-
-constexpr size_t kSqlPreviewChars = 60;
-
-// The first characters of `sql` on one line, for error messages.
-std::string SqlPreview(std::string_view sql) {
-  std::string out;
-  bool space = false;
-  for (char c : sql) {
-    if (c == ' ' || c == '\n' || c == '\t' || c == '\r') {
-      space = !out.empty();
-      continue;
-    }
-    if (space) out.push_back(' ');
-    space = false;
-    out.push_back(c);
-    if (out.size() > kSqlPreviewChars) break;
-  }
-  if (out.size() <= kSqlPreviewChars) return out;
-  out.resize(kSqlPreviewChars);
-  // Do not cut a UTF-8 sequence in half.
-  while (!out.empty() && (static_cast<unsigned char>(out.back()) & 0xC0) == 0x80) out.pop_back();
-  if (!out.empty() && static_cast<unsigned char>(out.back()) >= 0xC0) out.pop_back();
-  while (!out.empty() && out.back() == ' ') out.pop_back();
-  return out + "...";
-}
 
 bool IsBlank(const char* p) {
   for (; *p != '\0'; ++p) {

@@ -13,6 +13,7 @@
 namespace celeste {
 namespace {
 
+constexpr int kDefaultReadPoolSize = 4;
 constexpr int kMaxReadPoolSize = 64;
 
 // The store whose write transaction this thread is running, to refuse a nested write Run
@@ -49,7 +50,8 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path,
   CELESTE_ASSIGN_OR_RETURN(
       auto writer, SqliteConnection::Open(path, SqliteConnection::Role::kWriter, busy_timeout_ms));
   CELESTE_ASSIGN_OR_RETURN(auto checkpointer, SqliteCheckpointer::Start(path));
-  const int pool_size = std::clamp(options.read_pool_size, 1, kMaxReadPoolSize);
+  const int pool_size = std::clamp(
+      options.pool_size == 0 ? kDefaultReadPoolSize : options.pool_size, 1, kMaxReadPoolSize);
   std::vector<std::unique_ptr<Reader>> readers;
   readers.reserve(static_cast<size_t>(pool_size));
   for (int i = 0; i < pool_size; ++i) {

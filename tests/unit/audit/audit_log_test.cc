@@ -212,12 +212,13 @@ TEST_F(AuditLogTest, ChainsOfTwoYachtsAreIndependent) {
   EXPECT_EQ(Head(a)->first, 4);
   EXPECT_EQ(Head(b)->first, 3);
 
+  // Every chain: the two yachts' and the fleet's (empty here, and listed all the same).
   auto all = VerifyAuditChains(*store_, std::nullopt);
   ASSERT_TRUE(all.ok()) << all.status().ToString();
-  ASSERT_EQ(all->size(), 2u);
+  ASSERT_EQ(all->size(), 3u);
   for (const auto& r : *all) {
     EXPECT_TRUE(r.ok) << r.yacht_id << ": " << r.problem;
-    EXPECT_EQ(r.rows, r.yacht_id == a ? 4 : 3) << r.yacht_id;
+    EXPECT_EQ(r.rows, r.yacht_id == a ? 4 : r.yacht_id == b ? 3 : 0) << r.yacht_id;
   }
 
   // Breaking one chain leaves the other intact.
@@ -226,14 +227,18 @@ TEST_F(AuditLogTest, ChainsOfTwoYachtsAreIndependent) {
   ASSERT_EQ(raw.Exec("DELETE FROM pms_audit_log WHERE yacht_id = ?1 AND seq = 2", a), "");
   all = VerifyAuditChains(*store_, std::nullopt);
   ASSERT_TRUE(all.ok()) << all.status().ToString();
-  ASSERT_EQ(all->size(), 2u);
-  for (const auto& r : *all) EXPECT_EQ(r.ok, r.yacht_id == b) << r.yacht_id << ": " << r.problem;
+  ASSERT_EQ(all->size(), 3u);
+  for (const auto& r : *all) EXPECT_EQ(r.ok, r.yacht_id != a) << r.yacht_id << ": " << r.problem;
 }
 
 TEST_F(AuditLogTest, VerifyEmptyAndUnknownChains) {
+  // Nothing written: only the fleet chain is listed, empty and intact.
   auto all = VerifyAuditChains(*store_, std::nullopt);
   ASSERT_TRUE(all.ok());
-  EXPECT_TRUE(all->empty());
+  ASSERT_EQ(all->size(), 1u);
+  EXPECT_EQ(all->front().yacht_id, kFleetId);
+  EXPECT_TRUE(all->front().ok);
+  EXPECT_EQ(all->front().rows, 0);
   const ChainReport unknown = Verify(NewUuidV7());
   EXPECT_TRUE(unknown.ok);
   EXPECT_EQ(unknown.rows, 0);

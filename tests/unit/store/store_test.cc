@@ -39,9 +39,6 @@ TEST(OpenStoreTest, OtherUrlsAreClearErrorsThatNeverEchoSecrets) {
     const char* url;
     const char* want;
   } kCases[] = {
-      {"postgres://celeste:hunter2@db:5432/celeste",
-       "PostgreSQL support is not built yet (issue 3)"},
-      {"postgresql://celeste:hunter2@db/celeste", "PostgreSQL support is not built yet (issue 3)"},
       {"mysql://root:hunter2@db/celeste", "unsupported database URL scheme 'mysql'"},
       {"root:hunter2@db/celeste", "unsupported database URL scheme 'root'"},
       {"celeste.db", "unsupported database URL"},
@@ -57,6 +54,28 @@ TEST(OpenStoreTest, OtherUrlsAreClearErrorsThatNeverEchoSecrets) {
         << c.url << " -> " << store.status().message();
     EXPECT_EQ(store.status().message().find("hunter2"), std::string::npos) << c.url;
   }
+}
+
+TEST(OpenStoreTest, UnreachablePostgresIsAClearErrorThatNeverEchoesThePassword) {
+  // Port 1 on the loopback refuses at once: no DNS, no waiting.
+  for (const char* url : {"postgres://celeste:hunter2@127.0.0.1:1/celeste",
+                          "postgresql://celeste:hunter2@127.0.0.1:1/celeste?sslmode=disable"}) {
+    auto store = OpenStore(url);
+    ASSERT_FALSE(store.ok()) << url;
+    EXPECT_EQ(store.status().code(), ErrorCode::kInternal) << url;
+    EXPECT_NE(store.status().message().find("cannot connect to PostgreSQL"), std::string::npos)
+        << store.status().message();
+    EXPECT_EQ(store.status().message().find("hunter2"), std::string::npos) << url;
+  }
+}
+
+TEST(OpenStoreTest, PostgresPoolSizeIsChecked) {
+  StoreOptions options;
+  options.pool_size = 10'000;
+  auto store = OpenStore("postgres://celeste:hunter2@127.0.0.1:1/celeste", options);
+  ASSERT_FALSE(store.ok());
+  EXPECT_EQ(store.status().code(), ErrorCode::kInvalidRequest);
+  EXPECT_NE(store.status().message().find("pool size"), std::string::npos);
 }
 
 TEST(OpenStoreTest, DefaultUrlIsSqlite) {

@@ -1,6 +1,6 @@
 -- Foundation (PostgreSQL): yachts, users, memberships, feature flags, auth throttling,
 -- the audit log. Same tables and meaning as sqlite/0001_foundation.sql, with native types:
--- uuid ids, timestamptz times, boolean flags, jsonb audit payloads.
+-- uuid ids, timestamptz times, boolean flags, json audit payloads.
 --
 -- Runs as celeste_owner (owns the tables, NOT superuser). The roles celeste_owner and
 -- celeste_app exist before the first migration (scripts/pg-up creates them for tests;
@@ -97,8 +97,10 @@ CREATE TABLE pms_audit_log (
   entity_id text,       -- a uuid, or a name (feature flags)
   actor_id text NOT NULL,
   actor_role text NOT NULL,
-  payload jsonb NOT NULL,
-  signature jsonb NOT NULL,
+  -- json, not jsonb: the hash chain covers the exact text the server wrote, and json keeps
+  -- it verbatim (jsonb would reorder keys and respace). Both are validated as JSON.
+  payload json NOT NULL,
+  signature json NOT NULL,
   request_id text,
   created_at timestamptz NOT NULL,
   prev_hash text NOT NULL,

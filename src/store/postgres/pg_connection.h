@@ -1,0 +1,99 @@
+// PgConnection: one libpq connection with its prepared-statement cache.
+//
+// Sessions start with TimeZone = UTC, DateStyle = ISO, a statement timeout and an
+// idle-in-transaction timeout (see Open). Statements are prepared on first use (named
+// "s1", "s2", ... per connection) and run with text parameters whose types PostgreSQL
+// infers from the SQL; cells come back as text, timestamptz converted to RFC 3339
+// (store/postgres/pg_text.h).
+//
+// Errors map SQLSTATEs to Status values:
+//   23505 unique_violation                      -> kDuplicate (PostgreSQL's message)
+//   08xxx / 57P0x, or the connection went away   -> kInternal "database connection lost"
+//   any other                                    -> kInternal
+// Messages carry PostgreSQL's primary message (never its DETAIL, which can quote row
+// values), the SQLSTATE and the first 60 characters of the SQL, never a parameter value.
+//
+// Thread-safety: none. PostgresStore hands a connection to one thread at a time.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+
+#include "core/result.h"
+#include "store/store.h"
+#include "store/value.h"
+
+struct pg_conn;
+struct pg_result;
+
+namespace celeste {
+
+class PgConnection {
+ public:
+  // Connects to `url` (postgres://... or postgresql://...). Errors: kInternal with libpq's
+  // message, which names host and user but never the password.
+  static Result<std::unique_ptr<PgConnection>> Open(const std::string& url,
+                                                    int statement_timeout_ms);
+  ~PgConnection();
+
+  PgConnection(const PgConnection&) = delete;
+  PgConnection& operator=(const PgConnection&) = delete;
+
+  // Opens a transaction scoped to `scope` (a yacht id or kFleetId; "" for none) in one
+  // round trip: BEGIN (READ COMMITTED for writes; REPEATABLE READ, READ ONLY for reads,
+  // so a read sees one snapshot) and SET LOCAL app.yacht_id. `scope` must be "" or a UUID.
+  Status Begin(TxMode mode, std::string_view scope);
+  // Commits. A transaction PostgreSQL had already aborted ends in ROLLBACK: kInternal.
+  Status Commit();
+  // Rolls back when a transaction is open (also one BEGIN left half-open); never fails.
+  void Rollback();
+
+  // Runs one statement ($N placeholders) and returns its rows, every cell as text.
+  Result<Rows> Query(const Sql& sql, const Params& params);
+  // Runs one statement and returns the number of rows it inserted, updated or deleted.
+  Result<int64_t> Exec(const Sql& sql, const Params& params);
+  // Runs ;-separated statements without parameters (simple query protocol).
+  Status ExecScript(std::string_view script);
+
+  // True once the server or the network dropped the connection.
+  bool Broken() const;
+  // Reconnects with the same settings; prepared statements are forgotten (they were the
+  // old session's).
+  Status Reconnect();
+
+  // Number of statements in the cache (for tests).
+  size_t cached_statements() const { return cache_.size(); }
+
+ private:
+  // An owned PGresult.
+  struct ResultDeleter {
+    void operator()(pg_result* r) const;
+  };
+  using PgResult = std::unique_ptr<pg_result, ResultDeleter>;
+
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view text) const { return std::hash<std::string_view>()(text); }
+  };
+
+  explicit PgConnection(pg_conn* conn) : conn_(conn) {}
+
+  // Prepares (or finds) `text` and runs it with `params`; the result has succeeded.
+  Result<PgResult> Run(const char* text, const Params& params);
+  // Runs a command through the simple query protocol.
+  Result<PgResult> RunSimple(const std::string& command);
+  // The Status for a failed result (or a null one: out of memory or connection lost).
+  Status Error(const pg_result* result, std::string_view sql) const;
+
+  // Beyond this many cached statements, new ones run unnamed (prepared for one use): SQL
+  // built at run time must not grow the cache without bound.
+  static constexpr size_t kMaxCachedStatements = 512;
+
+  pg_conn* conn_;
+  std::unordered_map<std::string, std::string, TextHash, std::equal_to<>> cache_;  // SQL -> name
+};
+
+}  // namespace celeste
