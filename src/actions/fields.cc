@@ -46,6 +46,8 @@ Status CheckString(const FieldDef& f, const boost::json::value& v) {
                      : (f.type == FieldType::kText ? kDefaultTextLimit : kDefaultStringLimit);
   if (s.size() > limit) return Invalid(f, fmt::format("must be at most {} bytes", limit));
   if (f.required && IsBlank(s)) return Invalid(f, "must not be empty");
+  // PostgreSQL text cannot hold U+0000, and no crew member types one.
+  if (s.find('\0') != std::string_view::npos) return Invalid(f, "must not contain NUL (\\u0000)");
   return Status::OK();
 }
 

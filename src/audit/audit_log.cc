@@ -19,9 +19,12 @@ constexpr int kVerifyPageSize = 2000;
 const Sql kLockHead{"SELECT seq, hash FROM pms_audit_chain_heads WHERE yacht_id = $1",
                     "SELECT seq, hash FROM pms_audit_chain_heads WHERE yacht_id = $1 FOR UPDATE"};
 const Sql kReadHead{"SELECT seq, hash FROM pms_audit_chain_heads WHERE yacht_id = $1"};
-const Sql kUpsertHead{
-    "INSERT INTO pms_audit_chain_heads (yacht_id, seq, hash) VALUES ($1, $2, $3) "
-    "ON CONFLICT (yacht_id) DO UPDATE SET seq = excluded.seq, hash = excluded.hash"};
+// A chain's first append creates its head at seq 0 (the genesis hash) and then locks it
+// like any other: two first appends on two connections must not both write seq 1.
+const Sql kCreateHead{
+    "INSERT INTO pms_audit_chain_heads (yacht_id, seq, hash) VALUES ($1, 0, $2) "
+    "ON CONFLICT (yacht_id) DO NOTHING"};
+const Sql kUpdateHead{"UPDATE pms_audit_chain_heads SET seq = $2, hash = $3 WHERE yacht_id = $1"};
 const Sql kInsertRow{
     "INSERT INTO pms_audit_log (id, yacht_id, seq, action, entity_type, entity_id, actor_id, "
     "actor_role, payload, signature, request_id, created_at, prev_hash, hash) "
@@ -85,8 +88,14 @@ boost::json::object RowToJson(const Row& row) {
 
 Result<std::string> AppendAudit(Tx& tx, std::string_view yacht_id, const AuditEntry& entry) {
   CELESTE_ASSIGN_OR_RETURN(auto head, tx.QueryOne(kLockHead, {yacht_id}));
-  const int64_t seq = head ? head->Int(0) + 1 : 1;
-  const std::string prev_hash = head ? head->Text(1) : kGenesisHash;
+  if (!head) {
+    CELESTE_ASSIGN_OR_RETURN(int64_t created, tx.Exec(kCreateHead, {yacht_id, kGenesisHash}));
+    (void)created;  // 0 when a concurrent first append created it: then we wait for its lock
+    CELESTE_ASSIGN_OR_RETURN(head, tx.QueryOne(kLockHead, {yacht_id}));
+    if (!head) return Status::Internal("the audit chain head is missing after its insert");
+  }
+  const int64_t seq = head->Int(0) + 1;
+  const std::string prev_hash = head->Text(1);
   const std::string id = NewUuidV7();
   std::vector<std::string> columns = {
       id,
@@ -110,8 +119,8 @@ Result<std::string> AppendAudit(Tx& tx, std::string_view yacht_id, const AuditEn
   params.emplace_back(hash);
   CELESTE_ASSIGN_OR_RETURN(int64_t inserted, tx.Exec(kInsertRow, params));
   (void)inserted;
-  CELESTE_ASSIGN_OR_RETURN(int64_t updated, tx.Exec(kUpsertHead, {yacht_id, seq, hash}));
-  (void)updated;
+  CELESTE_ASSIGN_OR_RETURN(int64_t updated, tx.Exec(kUpdateHead, {yacht_id, seq, hash}));
+  if (updated != 1) return Status::Internal("the audit chain head did not move");
   return id;
 }
 

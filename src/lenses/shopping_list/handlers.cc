@@ -160,7 +160,7 @@ Result<ActionOutcome> CreateShoppingListItem(const ActionContext& ctx, Tx& tx) {
 }
 
 Result<ActionOutcome> ReviewShoppingListItem(const ActionContext& ctx, Tx& tx) {
-  CELESTE_ASSIGN_OR_RETURN(auto item, LoadItem(tx, ctx.yacht_id, ItemIdOf(ctx)));
+  CELESTE_ASSIGN_OR_RETURN(auto item, LockItem(tx, ctx.yacht_id, ItemIdOf(ctx)));
   CELESTE_RETURN_IF_ERROR(CheckMove(item.status, ShoppingListStatus::kUnderReview, "review"));
   const Actor actor = ActorOf(ctx);
   CELESTE_RETURN_IF_ERROR(RecordReview(tx, ctx.yacht_id, item.id, actor));
@@ -171,7 +171,7 @@ Result<ActionOutcome> ReviewShoppingListItem(const ActionContext& ctx, Tx& tx) {
 }
 
 Result<ActionOutcome> ApproveShoppingListItem(const ActionContext& ctx, Tx& tx) {
-  CELESTE_ASSIGN_OR_RETURN(auto item, LoadItem(tx, ctx.yacht_id, ItemIdOf(ctx)));
+  CELESTE_ASSIGN_OR_RETURN(auto item, LockItem(tx, ctx.yacht_id, ItemIdOf(ctx)));
   CELESTE_RETURN_IF_ERROR(CheckMove(item.status, ShoppingListStatus::kApproved, "approve"));
   const Actor actor = ActorOf(ctx);
   const auto notes = OptText(ctx, "approval_notes");
@@ -186,7 +186,7 @@ Result<ActionOutcome> ApproveShoppingListItem(const ActionContext& ctx, Tx& tx) 
 
 Result<ActionOutcome> RejectShoppingListItem(const ActionContext& ctx, Tx& tx) {
   CELESTE_ASSIGN_OR_RETURN(std::string reason, NonBlankText(ctx, "rejection_reason"));
-  CELESTE_ASSIGN_OR_RETURN(auto item, LoadItem(tx, ctx.yacht_id, ItemIdOf(ctx)));
+  CELESTE_ASSIGN_OR_RETURN(auto item, LockItem(tx, ctx.yacht_id, ItemIdOf(ctx)));
   CELESTE_RETURN_IF_ERROR(CheckMove(item.status, ShoppingListStatus::kRejected, "reject"));
   const Actor actor = ActorOf(ctx);
   // The columns first: the database insists a rejected item has its reason.
@@ -199,7 +199,7 @@ Result<ActionOutcome> RejectShoppingListItem(const ActionContext& ctx, Tx& tx) {
 }
 
 Result<ActionOutcome> UpdateShoppingListItem(const ActionContext& ctx, Tx& tx) {
-  CELESTE_ASSIGN_OR_RETURN(auto item, LoadItem(tx, ctx.yacht_id, ItemIdOf(ctx)));
+  CELESTE_ASSIGN_OR_RETURN(auto item, LockItem(tx, ctx.yacht_id, ItemIdOf(ctx)));
   if (IsTerminal(item.status)) {
     return Status::InvalidTransition(ShoppingListStatusName(item.status), "update");
   }
@@ -216,7 +216,7 @@ Result<ActionOutcome> UpdateShoppingListItem(const ActionContext& ctx, Tx& tx) {
 }
 
 Result<ActionOutcome> PromoteCandidateToPart(const ActionContext& ctx, Tx& tx) {
-  CELESTE_ASSIGN_OR_RETURN(auto item, LoadItem(tx, ctx.yacht_id, ItemIdOf(ctx)));
+  CELESTE_ASSIGN_OR_RETURN(auto item, LockItem(tx, ctx.yacht_id, ItemIdOf(ctx)));
   if (item.part_id) {
     return Status::RuleViolation(
         "not_a_candidate", "item " + item.id + " already refers to catalog part " + *item.part_id);

@@ -48,8 +48,15 @@ enum Col : size_t {
   kPromotedAt,
 };
 
-const Sql kSelectItem{"SELECT " CELESTE_SHOPPING_LIST_ITEM_COLUMNS
-                      " FROM pms_shopping_list_items WHERE yacht_id = $1 AND id = $2"};
+#define CELESTE_SELECT_ITEM                                    \
+  "SELECT " CELESTE_SHOPPING_LIST_ITEM_COLUMNS                 \
+  " FROM pms_shopping_list_items WHERE yacht_id = $1 AND id = $2"
+const Sql kSelectItem{CELESTE_SELECT_ITEM};
+// PostgreSQL runs writes at READ COMMITTED: an action that moves or edits an item locks it
+// first, so a concurrent action on the same item waits and then sees the new status.
+// (SQLite has one writer at a time.)
+const Sql kLockItem{CELESTE_SELECT_ITEM, CELESTE_SELECT_ITEM " FOR UPDATE"};
+#undef CELESTE_SELECT_ITEM
 
 const Sql kInsertItem{
     "INSERT INTO pms_shopping_list_items (" CELESTE_SHOPPING_LIST_ITEM_COLUMNS
@@ -199,12 +206,25 @@ boost::json::object ShoppingListItem::ToJson() const {
   };
 }
 
-Result<ShoppingListItem> LoadItem(Tx& tx, std::string_view yacht_id, std::string_view item_id) {
-  CELESTE_ASSIGN_OR_RETURN(auto row, tx.QueryOne(kSelectItem, {yacht_id, item_id}));
+namespace {
+
+Result<ShoppingListItem> ReadItem(Tx& tx, const Sql& sql, std::string_view yacht_id,
+                                  std::string_view item_id) {
+  CELESTE_ASSIGN_OR_RETURN(auto row, tx.QueryOne(sql, {yacht_id, item_id}));
   if (!row) {
     return Status::NotFound("no shopping list item " + std::string(item_id) + " on this yacht");
   }
   return ItemFromRow(*row);
+}
+
+}  // namespace
+
+Result<ShoppingListItem> LoadItem(Tx& tx, std::string_view yacht_id, std::string_view item_id) {
+  return ReadItem(tx, kSelectItem, yacht_id, item_id);
+}
+
+Result<ShoppingListItem> LockItem(Tx& tx, std::string_view yacht_id, std::string_view item_id) {
+  return ReadItem(tx, kLockItem, yacht_id, item_id);
 }
 
 Status InsertItem(Tx& tx, const ShoppingListItem& item) {

@@ -55,6 +55,10 @@ struct ShoppingListItem {
 
 // The item, or not_found when no item has this id on this yacht.
 Result<ShoppingListItem> LoadItem(Tx& tx, std::string_view yacht_id, std::string_view item_id);
+// LoadItem for an action that changes the item: on PostgreSQL the row stays locked until
+// the transaction ends (SELECT ... FOR UPDATE), so concurrent actions on one item queue up.
+// Write transactions only.
+Result<ShoppingListItem> LockItem(Tx& tx, std::string_view yacht_id, std::string_view item_id);
 
 // Inserts the item as it is (its yacht_id names the tenant).
 Status InsertItem(Tx& tx, const ShoppingListItem& item);

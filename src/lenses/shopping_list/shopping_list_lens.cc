@@ -28,7 +28,7 @@ Status TransitionShoppingListItem(Tx& tx, std::string_view yacht_id, std::string
                                   ShoppingListStatus to_status, std::string_view actor_id,
                                   Role actor_role, std::string_view at,
                                   const std::optional<std::string>& notes) {
-  CELESTE_ASSIGN_OR_RETURN(auto item, shopping_list::LoadItem(tx, yacht_id, item_id));
+  CELESTE_ASSIGN_OR_RETURN(auto item, shopping_list::LockItem(tx, yacht_id, item_id));
   std::string what = "move to '" + std::string(ShoppingListStatusName(to_status)) + "'";
   CELESTE_RETURN_IF_ERROR(shopping_list::CheckMove(item.status, to_status, what));
   if (!IsPlainMove(to_status)) {
