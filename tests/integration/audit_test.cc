@@ -306,11 +306,12 @@ TEST_F(AuditTest, VerifyCatchesReorderedRows) {
   ExpectTamperingCaught(
       "swapped seq of two rows",
       [&] {
-        // UNIQUE (yacht_id, seq): go through a temporary seq.
-        Tamper("UPDATE pms_audit_log SET seq = -1 WHERE " + A_sql() + " AND seq = " + m + "; " +
+        // UNIQUE (yacht_id, seq): go through a temporary seq (positive: PostgreSQL's
+        // CHECK (seq > 0) holds even for the superuser).
+        Tamper("UPDATE pms_audit_log SET seq = 1000000000 WHERE " + A_sql() + " AND seq = " + m + "; " +
                "UPDATE pms_audit_log SET seq = " + m + " WHERE " + A_sql() + " AND seq = " + n +
                "; " + "UPDATE pms_audit_log SET seq = " + n + " WHERE " + A_sql() +
-               " AND seq = -1;");
+               " AND seq = 1000000000;");
       },
       last / 2, "reordered");
 }

@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <regex>
 #include <sstream>
 #include <thread>
@@ -17,6 +18,7 @@
 #include "core/clock.h"
 #include "core/hash.h"
 #include "core/json.h"
+#include "support/postgres_test_database.h"
 
 namespace celeste::testing {
 namespace {
@@ -76,6 +78,43 @@ std::string TempDir() {
   return templ;
 }
 
+bool KeepTestDirs() { return std::getenv("CELESTE_KEEP_TEST_DIRS") != nullptr; }
+
+// "sqlite" or "postgres", from CELESTE_TEST_DB (unset or empty: "sqlite").
+std::string BackendFromEnv() {
+  const char* env = std::getenv("CELESTE_TEST_DB");
+  const std::string backend = env && *env ? env : "sqlite";
+  if (backend != "sqlite" && backend != "postgres") {
+    throw std::runtime_error("CELESTE_TEST_DB=" + backend + ": expected sqlite or postgres");
+  }
+  return backend;
+}
+
+// --- PostgreSQL ---------------------------------------------------------------------------
+
+// Rewrites SQLite's `DROP TRIGGER [IF EXISTS] name;` statements at the start of `sql` into
+// PostgreSQL's `DROP TRIGGER name ON table;`, looking the table up in pg_trigger.
+std::string TranslateDropTriggers(const std::string& url, std::string sql) {
+  static const std::regex kDropTrigger(
+      R"(^\s*DROP\s+TRIGGER\s+(IF\s+EXISTS\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*;)",
+      std::regex::icase);
+  std::string translated;
+  std::smatch m;
+  while (std::regex_search(sql, m, kDropTrigger)) {
+    const std::string name = m[2];  // an identifier (the pattern above): safe to quote
+    SqlResult table = RunPostgresSql(
+        url, "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+             "WHERE t.tgname = '" + name + "' AND NOT t.tgisinternal");
+    if (table.exit_code != 0 || std::count(table.out.begin(), table.out.end(), '\n') != 1) {
+      break;  // unknown or ambiguous: left for PostgreSQL to refuse
+    }
+    table.out.pop_back();
+    translated += "DROP TRIGGER \"" + name + "\" ON \"" + table.out + "\"; ";
+    sql = m.suffix();
+  }
+  return translated + sql;
+}
+
 }  // namespace
 
 RunResult RunCelesteCli(const std::vector<std::string>& args,
@@ -93,9 +132,48 @@ RunResult RunCelesteCli(const std::vector<std::string>& args,
   return r;
 }
 
-TestServer::TestServer() : dir_(TempDir()) {
-  db_url_ = "sqlite:" + dir_ + "/celeste.db";
-  RunResult demo = RunCelesteCli({"demo", "--db", db_url_, "--json"});
+TestServer::TestServer(const TestServerOptions& options)
+    : options_(options), backend_(BackendFromEnv()), dir_(TempDir()) {
+  try {
+    if (backend_ == "postgres") {
+      CreatePostgresDatabase();
+    } else {
+      db_url_ = owner_db_url_ = "sqlite:" + dir_ + "/celeste.db";
+    }
+    LoadDemoFleet();
+    Start();
+  } catch (...) {
+    CleanUp();
+    throw;
+  }
+}
+
+void TestServer::CreatePostgresDatabase() {
+  postgres_ = std::make_unique<PostgresTestDatabase>();
+  owner_db_url_ = postgres_->owner_url();
+  db_url_ = postgres_->app_url();
+  // A kept directory says where its database is.
+  std::ofstream(dir_ + "/database.env") << "CELESTE_TEST_DB=postgres\n"
+                                        << "DATABASE=" << postgres_->name() << "\n"
+                                        << "OWNER_URL=" << owner_db_url_ << "\n"
+                                        << "APP_URL=" << db_url_ << "\n"
+                                        << "ADMIN_URL=" << postgres_->admin_url() << "\n";
+}
+
+void TestServer::CleanUp() noexcept {
+  Stop();
+  postgres_.reset();  // drops the database, unless CELESTE_KEEP_TEST_DIRS keeps it
+  if (KeepTestDirs()) {
+    std::cerr << "CELESTE_KEEP_TEST_DIRS: kept " << dir_ << "\n";
+    return;
+  }
+  std::error_code ec;
+  fs::remove_all(dir_, ec);
+}
+
+void TestServer::LoadDemoFleet() {
+  // As the owner: demo migrates first, which creates tables.
+  RunResult demo = RunCelesteCli({"demo", "--db", owner_db_url_, "--json"});
   if (demo.exit_code != 0) {
     throw std::runtime_error("celeste demo failed: " + demo.out + demo.err);
   }
@@ -115,23 +193,20 @@ TestServer::TestServer() : dir_(TempDir()) {
                        std::string(o.at("user_id").as_string()), role};
   }
   if (yachts_.size() != 2) throw std::runtime_error("the demo fleet should have two yachts");
-  Start();
 }
 
-TestServer::~TestServer() {
-  Stop();
-  if (!std::getenv("CELESTE_KEEP_TEST_DIRS")) {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
-}
+TestServer::~TestServer() { CleanUp(); }
 
 void TestServer::Start() {
   const std::string listen = "127.0.0.1:" + std::to_string(port_);
   const std::string out = dir_ + "/server.out";
   fs::remove(out);  // a restart must not read the previous process's "listening" line
-  pid_ = Spawn({"serve", "--db", db_url_, "--listen", listen, "--quiet", "--threads", "2"},
-               ChildEnv({}), out, dir_ + "/server.log");
+  std::vector<std::string> args = {"serve", "--db", db_url_, "--listen", listen, "--quiet"};
+  args.insert(args.end(), {"--threads", std::to_string(options_.threads)});
+  if (options_.pool > 0) {
+    args.insert(args.end(), {"--pool", std::to_string(options_.pool)});
+  }
+  pid_ = Spawn(args, ChildEnv({}), out, dir_ + "/server.log");
   static const std::regex kListening(R"(listening on http://[^:]+:(\d+))");
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < deadline) {
@@ -299,7 +374,12 @@ std::string SqlitePath(const std::string& db_url) {
   return db_url.substr(kScheme.size());
 }
 
-RunResult Sqlite3(const TestServer& server, const std::string& sql) {
+RunResult RunSql(const TestServer& server, const std::string& sql) {
+  if (server.backend() == "postgres") {
+    const std::string& url = server.admin_db_url();
+    SqlResult r = RunPostgresSql(url, TranslateDropTriggers(url, sql));
+    return RunResult{r.exit_code, std::move(r.out), std::move(r.err)};
+  }
   return RunProgram(
       {"sqlite3", "-bail", "-cmd", ".timeout 5000", SqlitePath(server.db_url()), sql});
 }

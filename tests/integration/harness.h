@@ -1,8 +1,18 @@
 // The integration harness: starts the real `celeste serve` binary on a free port with a
 // fresh database holding the demo fleet, and speaks HTTP to it as any client would.
 //
-// The backend comes from CELESTE_TEST_DB ("sqlite", the default, or "postgres" with
-// CELESTE_TEST_POSTGRES_URL naming a throwaway cluster from scripts/pg-up).
+// The backend comes from CELESTE_TEST_DB:
+//   "sqlite" (the default): a new database file in the server's temporary directory.
+//   "postgres": a new database (celeste_it_<random hex>, owned by celeste_owner) in a
+//     throwaway cluster from scripts/pg-up, dropped again when the server goes. The cluster
+//     is named by CELESTE_TEST_POSTGRES_ADMIN_URL (the superuser, which creates and drops
+//     the databases), CELESTE_TEST_POSTGRES_URL (celeste_owner: migrations and the demo
+//     fleet) and CELESTE_TEST_POSTGRES_APP_URL (celeste_app: the server). Each comes from
+//     the environment, else from the file CTest's fixture postgres_cluster writes
+//     (tests/postgres/cluster-up.sh; CELESTE_TEST_POSTGRES_ENV_FILE at compile time). By
+//     hand: `set -a; eval "$(scripts/pg-up)"; set +a` (exported), then
+//     `CELESTE_TEST_DB=postgres tests/celeste_integration_tests`, then scripts/pg-down.
+// CELESTE_KEEP_TEST_DIRS (any value) keeps each server's directory and database.
 #pragma once
 
 #include <sys/types.h>
@@ -18,6 +28,7 @@
 #include <boost/json.hpp>
 
 #include "ops/http_client.h"
+#include "support/postgres_test_database.h"
 
 namespace celeste::testing {
 
@@ -46,14 +57,38 @@ struct RunResult {
 RunResult RunCelesteCli(const std::vector<std::string>& args,
                         const std::vector<std::string>& extra_env = {});
 
+// How `celeste serve` is started; the defaults suit every test but the load tests.
+struct TestServerOptions {
+  unsigned threads = 2;  // --threads: I/O threads, i.e. requests handled at once
+  int pool = 0;          // --pool: database connections; 0 = the backend's default
+};
+
 class TestServer {
  public:
-  // Creates a fresh database (demo fleet loaded) and starts the server.
-  TestServer();
-  ~TestServer();  // stops the server (SIGTERM) and removes the temp dir
+  // Creates a fresh database (demo fleet loaded, as the owner role on PostgreSQL) and
+  // starts the server (as the application role). Throws std::runtime_error saying what
+  // failed; nothing is left behind then.
+  explicit TestServer(const TestServerOptions& options = {});
+  // Stops the server (SIGTERM), then removes the temp dir and drops the PostgreSQL
+  // database — both kept when CELESTE_KEEP_TEST_DIRS is set.
+  ~TestServer();
+  TestServer(const TestServer&) = delete;
+  TestServer& operator=(const TestServer&) = delete;
 
+  // "sqlite" or "postgres" (CELESTE_TEST_DB).
+  const std::string& backend() const { return backend_; }
   uint16_t port() const { return port_; }
+  // The URL the server uses: the SQLite file, or on PostgreSQL the application role
+  // (celeste_app, held to row-level security) on this server's database.
   const std::string& db_url() const { return db_url_; }
+  // The URL that migrates: the owner role (celeste_owner) on PostgreSQL; db_url() on SQLite.
+  const std::string& owner_db_url() const { return owner_db_url_; }
+  // The superuser on this server's database (PostgreSQL only; "" on SQLite). It bypasses
+  // row-level security: tests inspect and tamper with rows through it (RunSql).
+  const std::string& admin_db_url() const {
+    static const std::string kNone;
+    return postgres_ ? postgres_->admin_url() : kNone;
+  }
   const std::string& dir() const { return dir_; }
   // Yacht A = "M/Y Celeste", yacht B = "M/Y Aurora".
   const DemoYacht& yacht_a() const { return yachts_[0]; }
@@ -63,7 +98,7 @@ class TestServer {
   HttpClient Client() const;
   // A bearer token for a demo user (minted with the server's secret).
   std::string TokenFor(const DemoUser& user, int64_t ttl_seconds = 3600) const;
-  // Runs a CLI command against this server's database.
+  // Runs a CLI command against this server's database, as the server connects (db_url()).
   RunResult Cli(std::vector<std::string> args) const;
 
   // Stops and starts the server process again on the same database and port.
@@ -81,9 +116,19 @@ class TestServer {
  private:
   void Start();
   void Stop();
+  // Creates this server's PostgreSQL database and sets the three URLs.
+  void CreatePostgresDatabase();
+  // Runs `celeste demo` as the owner and records the demo yachts and users.
+  void LoadDemoFleet();
+  // Stops the server, drops the PostgreSQL database and removes dir_ (unless kept).
+  void CleanUp() noexcept;
 
+  TestServerOptions options_;
+  std::string backend_;
   std::string dir_;
   std::string db_url_;
+  std::string owner_db_url_;
+  std::unique_ptr<PostgresTestDatabase> postgres_;  // null on SQLite
   uint16_t port_ = 0;
   pid_t pid_ = -1;
   std::vector<DemoYacht> yachts_;
@@ -146,8 +191,21 @@ RunResult RunProgram(const std::vector<std::string>& argv);
 // The file behind a "sqlite:PATH" database URL ("" for any other backend).
 std::string SqlitePath(const std::string& db_url);
 
-// Runs `sqlite3 -bail PATH SQL` against the server's database (busy timeout 5 s), e.g. to
-// inspect rows or to tamper with them the way an attacker with file access would.
-RunResult Sqlite3(const TestServer& server, const std::string& sql);
+// Runs SQL (one or more ;-separated statements) directly on the server's database, past
+// the server, e.g. to inspect rows or to tamper with them the way an attacker with access
+// to the database would. Prints like `sqlite3 -bail`: each row on a line, columns joined
+// by '|', NULL as nothing; stops at the first error (exit code 1, the message in err).
+//   SQLite: `sqlite3 -bail PATH SQL` (busy timeout 5 s).
+//   PostgreSQL: through libpq as the superuser (admin_db_url()), so row-level security
+//     does not hide rows; the statements run in one transaction (an error undoes the
+//     ones before it, where sqlite3 keeps them). SQLite's
+//     `DROP TRIGGER name;` (trigger names are per schema there, per table here) is
+//     accepted at the start of `sql` and becomes `DROP TRIGGER name ON its_table`.
+//     Values print in PostgreSQL's text form (booleans t/f, timestamptz with a zone).
+RunResult RunSql(const TestServer& server, const std::string& sql);
+// RunSql under the name the tests written before PostgreSQL use.
+inline RunResult Sqlite3(const TestServer& server, const std::string& sql) {
+  return RunSql(server, sql);
+}
 
 }  // namespace celeste::testing
