@@ -144,8 +144,10 @@ Result<std::optional<UserRecord>> Directory::FindUserById(std::string_view user_
 
 Result<std::optional<Principal>> Directory::LoadPrincipal(std::string_view user_id) {
   std::optional<Principal> out;
+  // A token's subject is untrusted text until it names a user; user ids are UUIDs.
+  if (!IsUuid(user_id)) return out;
   CELESTE_RETURN_IF_ERROR(store_.Run(TxMode::kRead, "", [&](Tx& tx) {
-    CELESTE_ASSIGN_OR_RETURN(auto row, tx.QueryOne(kUserById, {user_id}));
+    CELESTE_ASSIGN_OR_RETURN(auto row, tx.QueryOne(kUserById, {NormalizeUuid(user_id)}));
     if (!row || !row->Bool(5)) return Status::OK();
     Principal p;
     p.user_id = row->Text(0);

@@ -6,6 +6,7 @@
 #include <optional>
 #include <vector>
 
+#include "core/log.h"
 #include "core/uuid.h"
 #include "store/postgres/pg_text.h"
 #include "store/sql_preview.h"
@@ -78,20 +79,23 @@ Status PgConnection::Begin(TxMode mode, std::string_view scope) {
   if (!scope.empty() && !IsUuid(scope)) {
     return Status::Internal("transaction scope must be a yacht id (a UUID) or empty");
   }
-  std::string command = mode == TxMode::kWrite
-                            ? "BEGIN ISOLATION LEVEL READ COMMITTED"
-                            : "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY";
+  pending_begin_.clear();
+  pending_begin_.emplace_back(mode == TxMode::kWrite
+                                  ? "BEGIN ISOLATION LEVEL READ COMMITTED"
+                                  : "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY");
   if (!scope.empty()) {
-    // A UUID (checked above) is hex digits and dashes: safe to quote as a literal, which
-    // keeps BEGIN and the scope in one round trip.
-    command += "; SET LOCAL app.yacht_id = '";
-    command += scope;
-    command += "'";
+    // SET takes no parameters; a UUID (checked above) is hex digits and dashes, safe to
+    // quote as a literal.
+    pending_begin_.push_back("SET LOCAL app.yacht_id = '" + std::string(scope) + "'");
   }
-  return RunSimple(command).status();
+  return Status::OK();
 }
 
 Status PgConnection::Commit() {
+  if (!pending_begin_.empty()) {  // no statement ran: there is nothing to commit
+    pending_begin_.clear();
+    return Status::OK();
+  }
   CELESTE_ASSIGN_OR_RETURN(PgResult done, RunSimple("COMMIT"));
   if (std::string_view(PQcmdStatus(done.get())) != "COMMIT") {
     return Status::Internal(
@@ -101,6 +105,7 @@ Status PgConnection::Commit() {
 }
 
 void PgConnection::Rollback() {
+  pending_begin_.clear();
   // Idle: nothing open. Unknown: the connection is gone, and the server rolled back.
   const PGTransactionStatusType status = PQtransactionStatus(conn_);
   if (status == PQTRANS_INTRANS || status == PQTRANS_INERROR) (void)RunSimple("ROLLBACK");
@@ -136,7 +141,11 @@ Result<int64_t> PgConnection::Exec(const Sql& sql, const Params& params) {
 }
 
 Status PgConnection::ExecScript(std::string_view script) {
-  return RunSimple(std::string(script)).status();
+  // The simple query protocol cannot join a pipeline: the pending BEGIN goes first.
+  std::string command;
+  for (const std::string& begin : pending_begin_) command += begin + "; ";
+  pending_begin_.clear();
+  return RunSimple(command + std::string(script)).status();
 }
 
 Result<PgConnection::PgResult> PgConnection::Run(const char* text, const Params& params) {
@@ -153,12 +162,32 @@ Result<PgConnection::PgResult> PgConnection::Run(const char* text, const Params&
     }
     values.push_back(texts.back() ? texts.back()->c_str() : nullptr);
   }
-  const int count = static_cast<int>(params.size());
+  if (pending_begin_.empty()) return RunStatement(text, values);
 
+  // The transaction's first statement: BEGIN, SET LOCAL and the statement in one round trip.
+  auto result = RunPipelined(text, values);
+  if (!result.ok() && Broken()) {
+    // The connection went away while idle in the pool (a server restart, a network cut):
+    // nothing has run yet, so a new session can run it all.
+    Log(LogLevel::kWarn, "PostgreSQL connection lost while idle; reconnecting",
+        {{"error", result.status().message()}});
+    if (Status s = Reconnect(); !s.ok()) {
+      pending_begin_.clear();
+      return s;
+    }
+    result = RunPipelined(text, values);
+  }
+  pending_begin_.clear();
+  return result;
+}
+
+Result<PgConnection::PgResult> PgConnection::RunStatement(const char* text,
+                                                          const std::vector<const char*>& values) {
   const std::string_view key(text);
+  const int count = static_cast<int>(values.size());
   auto it = cache_.find(key);
   if (it == cache_.end() && cache_.size() < kMaxCachedStatements) {
-    std::string name = "s" + std::to_string(cache_.size() + 1);
+    std::string name = NextStatementName();
     PgResult prepared(PQprepare(conn_, name.c_str(), text, 0, nullptr));
     if (PQresultStatus(prepared.get()) != PGRES_COMMAND_OK) return Error(prepared.get(), key);
     it = cache_.emplace(std::string(key), std::move(name)).first;
@@ -173,6 +202,66 @@ Result<PgConnection::PgResult> PgConnection::Run(const char* text, const Params&
   return result;
 }
 
+Result<PgConnection::PgResult> PgConnection::RunPipelined(const char* text,
+                                                          const std::vector<const char*>& values) {
+  const std::string_view key(text);
+  const int count = static_cast<int>(values.size());
+  auto it = cache_.find(key);
+  std::string new_name;  // set when the statement is prepared in this pipeline
+  if (it == cache_.end() && cache_.size() < kMaxCachedStatements) new_name = NextStatementName();
+  const char* name = it != cache_.end() ? it->second.c_str()
+                     : new_name.empty() ? nullptr
+                                        : new_name.c_str();
+
+  if (PQenterPipelineMode(conn_) != 1) return Error(nullptr, key);
+  int sent = 0;
+  bool ok = true;
+  for (const std::string& command : pending_begin_) {
+    ok = ok && PQsendQueryParams(conn_, command.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0);
+    ++sent;
+  }
+  if (!new_name.empty()) {
+    ok = ok && PQsendPrepare(conn_, name, text, 0, nullptr);
+    ++sent;
+  }
+  ok = ok && (name != nullptr ? PQsendQueryPrepared(conn_, name, count, values.data(), nullptr,
+                                                    nullptr, 0)
+                              : PQsendQueryParams(conn_, text, count, nullptr, values.data(),
+                                                  nullptr, nullptr, 0));
+  ++sent;
+  ok = ok && PQpipelineSync(conn_);
+
+  // One result per command, each followed by a null; then the sync point. After an error
+  // the rest answer PGRES_PIPELINE_ABORTED.
+  PgResult failed(nullptr), last(nullptr);
+  for (int i = 0; ok && i < sent; ++i) {
+    PgResult result(PQgetResult(conn_));
+    if (!result) {
+      ok = false;
+      break;
+    }
+    const ExecStatusType status = PQresultStatus(result.get());
+    if (status == PGRES_FATAL_ERROR || status == PGRES_BAD_RESPONSE) {
+      if (!failed) failed = std::move(result);
+    } else if (i == sent - 1) {
+      last = std::move(result);
+    }
+    while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);
+  }
+  if (ok) PgResult sync(PQgetResult(conn_));  // PGRES_PIPELINE_SYNC
+  PQexitPipelineMode(conn_);
+  if (failed) return Error(failed.get(), key);
+  if (!ok || !last) return Error(nullptr, key);
+  const ExecStatusType status = PQresultStatus(last.get());
+  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) return Error(last.get(), key);
+  if (!new_name.empty()) cache_.emplace(std::string(key), std::move(new_name));
+  return last;
+}
+
+std::string PgConnection::NextStatementName() const {
+  return "s" + std::to_string(cache_.size() + 1);
+}
+
 Result<PgConnection::PgResult> PgConnection::RunSimple(const std::string& command) {
   PgResult result(PQexec(conn_, command.c_str()));
   const ExecStatusType status = PQresultStatus(result.get());
@@ -185,6 +274,10 @@ Status PgConnection::Error(const pg_result* result, std::string_view sql) const 
   std::string message(Field(result, PG_DIAG_MESSAGE_PRIMARY));
   if (message.empty()) message = Trimmed(PQerrorMessage(conn_));
   if (sqlstate == "23505") return Status::Error(ErrorCode::kDuplicate, std::move(message));
+  // Text a typed column cannot read ("invalid input syntax for type uuid: ..."): only a
+  // request's values reach a statement unchecked, so the request was bad. (The API
+  // validates ids first; this keeps a gap in that validation a 400, not a 500.)
+  if (sqlstate == "22P02") return Status::InvalidRequest(std::move(message));
 
   std::string text;
   if (Broken() || IsConnectionLoss(sqlstate)) {

@@ -8,6 +8,7 @@
 //
 // Errors map SQLSTATEs to Status values:
 //   23505 unique_violation                      -> kDuplicate (PostgreSQL's message)
+//   22P02 invalid_text_representation           -> kInvalidRequest (a request's bad value)
 //   08xxx / 57P0x, or the connection went away   -> kInternal "database connection lost"
 //   any other                                    -> kInternal
 // Messages carry PostgreSQL's primary message (never its DETAIL, which can quote row
@@ -21,6 +22,7 @@
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "core/result.h"
 #include "store/store.h"
@@ -42,11 +44,15 @@ class PgConnection {
   PgConnection(const PgConnection&) = delete;
   PgConnection& operator=(const PgConnection&) = delete;
 
-  // Opens a transaction scoped to `scope` (a yacht id or kFleetId; "" for none) in one
-  // round trip: BEGIN (READ COMMITTED for writes; REPEATABLE READ, READ ONLY for reads,
-  // so a read sees one snapshot) and SET LOCAL app.yacht_id. `scope` must be "" or a UUID.
+  // Opens a transaction scoped to `scope` (a yacht id or kFleetId; "" for none): BEGIN
+  // (READ COMMITTED for writes; REPEATABLE READ, READ ONLY for reads, so a read sees one
+  // snapshot) and SET LOCAL app.yacht_id. Nothing is sent yet: both travel with the first
+  // statement, in the same round trip. When that round trip finds the connection dropped
+  // while it was idle, nothing has run, so it reconnects and sends it all once more.
+  // Fails only for a scope that is neither "" nor a UUID.
   Status Begin(TxMode mode, std::string_view scope);
-  // Commits. A transaction PostgreSQL had already aborted ends in ROLLBACK: kInternal.
+  // Commits (nothing to send when no statement ran). A transaction PostgreSQL had already
+  // aborted ends in ROLLBACK: kInternal.
   Status Commit();
   // Rolls back when a transaction is open (also one BEGIN left half-open); never fails.
   void Rollback();
@@ -81,8 +87,14 @@ class PgConnection {
 
   explicit PgConnection(pg_conn* conn) : conn_(conn) {}
 
-  // Prepares (or finds) `text` and runs it with `params`; the result has succeeded.
+  // Prepares (or finds) `text` and runs it with `params`; the result has succeeded. The
+  // transaction's first statement carries the pending BEGIN (RunPipelined).
   Result<PgResult> Run(const char* text, const Params& params);
+  Result<PgResult> RunStatement(const char* text, const std::vector<const char*>& values);
+  // BEGIN, SET LOCAL, (PREPARE,) the statement and a sync point in one round trip (libpq
+  // pipeline mode).
+  Result<PgResult> RunPipelined(const char* text, const std::vector<const char*>& values);
+  std::string NextStatementName() const;
   // Runs a command through the simple query protocol.
   Result<PgResult> RunSimple(const std::string& command);
   // The Status for a failed result (or a null one: out of memory or connection lost).
@@ -94,6 +106,9 @@ class PgConnection {
 
   pg_conn* conn_;
   std::unordered_map<std::string, std::string, TextHash, std::equal_to<>> cache_;  // SQL -> name
+  // What Begin asked for (BEGIN ..., SET LOCAL ...), not sent yet: it travels with the
+  // transaction's first statement. Empty once sent, or outside a transaction.
+  std::vector<std::string> pending_begin_;
 };
 
 }  // namespace celeste

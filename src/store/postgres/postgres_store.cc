@@ -68,13 +68,8 @@ void PostgresStore::Release(Pooled* pooled) {
 
 Status PostgresStore::BeginOn(Pooled& pooled, TxMode mode, std::string_view scope) {
   PgConnection& conn = *pooled.conn;
+  // Known to be gone (an earlier request saw it drop): reconnect before anything runs.
   if (conn.Broken()) CELESTE_RETURN_IF_ERROR(conn.Reconnect());
-  Status begun = conn.Begin(mode, scope);
-  if (begun.ok() || !conn.Broken()) return begun;
-  // Lost while idle in the pool (a server restart, an idle timeout): nothing has run yet.
-  Log(LogLevel::kWarn, "PostgreSQL connection lost while idle; reconnecting",
-      {{"error", begun.message()}});
-  CELESTE_RETURN_IF_ERROR(conn.Reconnect());
   return conn.Begin(mode, scope);
 }
 

@@ -14,11 +14,15 @@
 // never carries one request's yacht into the next; scope "" leaves app.yacht_id unset and
 // every tenant table reads empty (global tables only).
 //
-// Dropped connections (server restart, network, pg_terminate_backend): a connection found
-// broken when taken from the pool, or whose BEGIN fails because it went away while idle,
-// is reconnected and the BEGIN retried once — nothing of the request had run. A
-// connection lost in the middle of a transaction fails that request only (kInternal
-// "database connection lost"), and is reconnected the next time it is taken.
+// Round trips: BEGIN and SET LOCAL travel with the transaction's first statement (libpq
+// pipeline mode), so a one-statement read costs two round trips (statement, COMMIT).
+//
+// Dropped connections (server restart, network, pg_terminate_backend): a connection known
+// to be broken when taken from the pool is reconnected first; one that turns out to have
+// dropped while idle fails its first round trip (BEGIN, SET LOCAL, first statement), and
+// since nothing has run yet it reconnects and sends it again. A connection lost in the
+// middle of a transaction fails that request only (kInternal "database connection lost"),
+// and is reconnected the next time it is taken.
 //
 // Thread-safety: Run, Migrate and Close may be called from any thread. Do not nest Run on
 // one thread: each nested Run takes another connection and can exhaust the pool. Close
@@ -74,7 +78,7 @@ class PostgresStore final : public Store {
   // Takes an idle connection, or fails after acquire_timeout_ / once closed.
   Result<Pooled*> Acquire();
   void Release(Pooled* pooled);
-  // BEGIN on `pooled`, reconnecting first when the connection was lost while idle.
+  // Begin on `pooled`, reconnecting first when the connection is known to be lost.
   static Status BeginOn(Pooled& pooled, TxMode mode, std::string_view scope);
 
   // Constant after construction.
