@@ -6,7 +6,8 @@
 // transaction cannot write into the next one on the same connection.
 //
 // `Connection` provides Query(const Sql&, const Params&) -> Result<Rows>,
-// Exec(const Sql&, const Params&) -> Result<int64_t> and ExecScript(std::string_view).
+// Exec(const Sql&, const Params&) -> Result<int64_t>, ExecDeferred(const Sql&, const
+// Params&, int64_t) -> Status and ExecScript(std::string_view) -> Status.
 //
 // Thread-safety: none; used by the thread that holds its connection.
 #pragma once
@@ -31,6 +32,10 @@ class ConnectionTx final : public Tx {
   Result<int64_t> Exec(const Sql& sql, const Params& params) override {
     if (!active_) return Inactive();
     return conn_->Exec(sql, params);
+  }
+  Status ExecDeferred(const Sql& sql, const Params& params, int64_t expected_rows) override {
+    if (!active_) return Inactive();
+    return conn_->ExecDeferred(sql, params, expected_rows);
   }
   Status ExecScript(std::string_view script) override {
     if (!active_) return Inactive();

@@ -4,6 +4,7 @@
 #include <cctype>
 
 #include "store/postgres/postgres_store.h"
+#include "store/sql_preview.h"
 #include "store/sqlite/sqlite_store.h"
 
 namespace celeste {
@@ -28,6 +29,11 @@ Result<std::optional<Row>> Tx::QueryOne(const Sql& sql, const Params& params) {
   CELESTE_ASSIGN_OR_RETURN(Rows rows, Query(sql, params));
   if (rows.empty()) return std::optional<Row>();
   return std::optional<Row>(std::move(rows.front()));
+}
+
+Status UnexpectedRowCount(int64_t changed, int64_t expected, const Sql& sql) {
+  return Status::Internal("expected " + std::to_string(expected) + " row(s) changed, not " +
+                          std::to_string(changed) + ", in: " + SqlPreview(sql.text));
 }
 
 Result<std::unique_ptr<Store>> OpenStore(const std::string& url, const StoreOptions& options) {

@@ -33,6 +33,13 @@ class Tx {
   virtual Result<Rows> Query(const Sql& sql, const Params& params = {}) = 0;
   // Runs a statement and returns the number of rows it changed.
   virtual Result<int64_t> Exec(const Sql& sql, const Params& params = {}) = 0;
+  // Runs a write whose result the caller does not need now (an INSERT, UPDATE or DELETE
+  // without RETURNING):
+  // it must change exactly `expected_rows` rows, else the transaction fails — at the
+  // latest when it commits, with this statement named. SQLite runs it at once. PostgreSQL
+  // sends it with the transaction's next round trip (the next statement, or COMMIT), so a
+  // run of such writes costs no trip of its own; later statements see it as usual.
+  virtual Status ExecDeferred(const Sql& sql, const Params& params, int64_t expected_rows) = 0;
   // Runs several ;-separated statements without parameters (migrations only).
   virtual Status ExecScript(std::string_view script) = 0;
   // The tenant this transaction is scoped to ("" for global).
@@ -41,6 +48,9 @@ class Tx {
   // Convenience: the first row, or nullopt.
   Result<std::optional<Row>> QueryOne(const Sql& sql, const Params& params = {});
 };
+
+// The error for a write that changed `changed` rows where `expected` were due.
+Status UnexpectedRowCount(int64_t changed, int64_t expected, const Sql& sql);
 
 enum class TxMode {
   kRead,   // a pooled reader; writes fail

@@ -146,6 +146,51 @@ TEST_F(PostgresStoreTest, AnErrorStatusOrAnExceptionRollsEverythingBack) {
   EXPECT_TRUE(InsertYacht(*app, NewUuidV7(), "C").ok());
 }
 
+TEST_F(PostgresStoreTest, DeferredWritesAreSeenByLaterStatementsAndCommitted) {
+  auto app = AppStore(1);
+  const std::string a = NewUuidV7(), b = NewUuidV7();
+  int64_t seen = -1;
+  Status s = app->Run(TxMode::kWrite, "", [&](Tx& tx) {
+    CELESTE_RETURN_IF_ERROR(tx.ExecDeferred(kInsertYacht, {a, "A", "A", FormatRfc3339(0)}, 1));
+    CELESTE_RETURN_IF_ERROR(tx.ExecDeferred(kInsertYacht, {b, "B", "B", FormatRfc3339(0)}, 1));
+    CELESTE_ASSIGN_OR_RETURN(auto row, tx.QueryOne(kCountYachts));
+    seen = row->Int(0);
+    return Status::OK();
+  });
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(seen, 2);
+  // Only deferred writes: they travel with the COMMIT.
+  s = app->Run(TxMode::kWrite, "", [&](Tx& tx) {
+    return tx.ExecDeferred(kInsertYacht, {NewUuidV7(), "C", "C", FormatRfc3339(0)}, 1);
+  });
+  EXPECT_TRUE(s.ok()) << s.ToString();
+  EXPECT_EQ(Count(*app, "", kCountYachts), 3);
+}
+
+TEST_F(PostgresStoreTest, AFailingDeferredWriteFailsTheCommitAndUndoesEverything) {
+  auto app = AppStore(1);
+  ASSERT_TRUE(InsertYacht(*app, NewUuidV7(), "TAKEN").ok());
+  // A duplicate, found when the COMMIT carries it.
+  Status s = app->Run(TxMode::kWrite, "", [&](Tx& tx) {
+    CELESTE_RETURN_IF_ERROR(
+        tx.ExecDeferred(kInsertYacht, {NewUuidV7(), "X", "FREE", FormatRfc3339(0)}, 1));
+    return tx.ExecDeferred(kInsertYacht, {NewUuidV7(), "Y", "TAKEN", FormatRfc3339(0)}, 1);
+  });
+  EXPECT_EQ(s.code(), ErrorCode::kDuplicate) << s.ToString();
+  // A write that changes another number of rows than promised.
+  constexpr Sql kRename{"UPDATE yachts SET name = 'renamed' WHERE code = $1"};
+  s = app->Run(TxMode::kWrite, "", [&](Tx& tx) {
+    CELESTE_RETURN_IF_ERROR(
+        tx.ExecDeferred(kInsertYacht, {NewUuidV7(), "Z", "FREE", FormatRfc3339(0)}, 1));
+    return tx.ExecDeferred(kRename, {"NOBODY"}, 1);
+  });
+  EXPECT_EQ(s.code(), ErrorCode::kInternal);
+  EXPECT_NE(s.message().find("expected 1 row(s) changed, not 0"), std::string::npos)
+      << s.ToString();
+  EXPECT_EQ(Count(*app, "", kCountYachts), 1) << "neither transaction left a row";
+  EXPECT_TRUE(InsertYacht(*app, NewUuidV7(), "AFTER").ok()) << "the connection is clean";
+}
+
 TEST_F(PostgresStoreTest, ReadTransactionsCannotWrite) {
   auto app = AppStore();
   Status s = app->Run(TxMode::kRead, "", [&](Tx& tx) {

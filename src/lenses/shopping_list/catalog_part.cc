@@ -62,11 +62,11 @@ Result<std::optional<std::string>> FindPartIdByNumber(Tx& tx, std::string_view y
 }
 
 Status InsertPart(Tx& tx, std::string_view yacht_id, const CatalogPart& part) {
-  return tx
-      .Exec(kInsertPart,
-            {part.id, yacht_id, part.name, part.part_number, part.manufacturer, part.unit,
-             part.min_level, part.location, part.created_at, part.created_by})
-      .TakeStatus();
+  return tx.ExecDeferred(kInsertPart,
+                         {part.id, yacht_id, part.name, part.part_number, part.manufacturer,
+                          part.unit, part.min_level, part.location, part.created_at,
+                          part.created_by},
+                         1);
 }
 
 }  // namespace celeste::shopping_list

@@ -54,11 +54,11 @@ boost::json::object HistoryEntry::ToJson() const {
 }
 
 Status AppendHistory(Tx& tx, std::string_view yacht_id, const HistoryEntry& entry) {
-  return tx
-      .Exec(kInsertHistory, {entry.id, yacht_id, entry.item_id, StatusNameOrNull(entry.from_status),
-                             ShoppingListStatusName(entry.to_status), entry.actor_id,
-                             entry.actor_role, entry.at, entry.notes})
-      .TakeStatus();
+  return tx.ExecDeferred(kInsertHistory,
+                         {entry.id, yacht_id, entry.item_id, StatusNameOrNull(entry.from_status),
+                          ShoppingListStatusName(entry.to_status), entry.actor_id,
+                          entry.actor_role, entry.at, entry.notes},
+                         1);
 }
 
 Result<std::vector<HistoryEntry>> LoadHistory(Tx& tx, std::string_view yacht_id,

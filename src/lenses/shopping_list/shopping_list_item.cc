@@ -228,8 +228,8 @@ Result<ShoppingListItem> LockItem(Tx& tx, std::string_view yacht_id, std::string
 }
 
 Status InsertItem(Tx& tx, const ShoppingListItem& item) {
-  return tx
-      .Exec(kInsertItem, {item.id,
+  return tx.ExecDeferred(kInsertItem,
+                         {item.id,
                           item.yacht_id,
                           item.part_name,
                           item.part_id,
@@ -257,8 +257,8 @@ Status InsertItem(Tx& tx, const ShoppingListItem& item) {
                           item.rejection_reason,
                           item.rejection_notes,
                           item.promoted_by,
-                          item.promoted_at})
-      .TakeStatus();
+                          item.promoted_at},
+                         1);
 }
 
 Result<std::optional<std::string>> FindOpenItemForPart(

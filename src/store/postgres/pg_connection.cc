@@ -2,6 +2,7 @@
 
 #include <libpq-fe.h>
 
+#include <algorithm>
 #include <charconv>
 #include <optional>
 #include <vector>
@@ -25,6 +26,28 @@ bool IsConnectionLoss(std::string_view sqlstate) {
 std::string_view Field(const PGresult* result, int field) {
   const char* value = result == nullptr ? nullptr : PQresultErrorField(result, field);
   return value == nullptr ? std::string_view() : std::string_view(value);
+}
+
+// The parameters as text; a NUL is refused (PostgreSQL text cannot hold one).
+Result<std::vector<std::optional<std::string>>> ParamTexts(const Params& params,
+                                                           std::string_view sql) {
+  std::vector<std::optional<std::string>> texts;
+  texts.reserve(params.size());
+  for (const Value& param : params) {
+    texts.push_back(ParamText(param));
+    if (texts.back() && texts.back()->find('\0') != std::string::npos) {
+      return Status::Internal("a parameter holds a NUL character, which PostgreSQL cannot store: " +
+                              SqlPreview(sql));
+    }
+  }
+  return texts;
+}
+
+int64_t RowsChanged(const PGresult* result) {
+  const std::string_view changed = PQcmdTuples(const_cast<PGresult*>(result));
+  int64_t n = 0;
+  std::from_chars(changed.data(), changed.data() + changed.size(), n);
+  return n;
 }
 
 // libpq's messages end in a newline.
@@ -67,6 +90,7 @@ bool PgConnection::Broken() const { return PQstatus(conn_) != CONNECTION_OK; }
 
 Status PgConnection::Reconnect() {
   cache_.clear();
+  if (PQpipelineStatus(conn_) != PQ_PIPELINE_OFF) PQexitPipelineMode(conn_);
   PQreset(conn_);
   if (PQstatus(conn_) != CONNECTION_OK) {
     return Status::Internal("database connection lost and reconnecting failed: " +
@@ -79,25 +103,33 @@ Status PgConnection::Begin(TxMode mode, std::string_view scope) {
   if (!scope.empty() && !IsUuid(scope)) {
     return Status::Internal("transaction scope must be a yacht id (a UUID) or empty");
   }
-  pending_begin_.clear();
-  pending_begin_.emplace_back(mode == TxMode::kWrite
-                                  ? "BEGIN ISOLATION LEVEL READ COMMITTED"
-                                  : "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY");
+  queue_.clear();
+  begun_ = false;
+  queue_.push_back({mode == TxMode::kWrite ? "BEGIN ISOLATION LEVEL READ COMMITTED"
+                                           : "BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY",
+                    {},
+                    -1});
   if (!scope.empty()) {
     // SET takes no parameters; a UUID (checked above) is hex digits and dashes, safe to
     // quote as a literal.
-    pending_begin_.push_back("SET LOCAL app.yacht_id = '" + std::string(scope) + "'");
+    queue_.push_back({"SET LOCAL app.yacht_id = '" + std::string(scope) + "'", {}, -1});
   }
   return Status::OK();
 }
 
 Status PgConnection::Commit() {
-  if (!pending_begin_.empty()) {  // no statement ran: there is nothing to commit
-    pending_begin_.clear();
+  const bool writes_queued = std::any_of(queue_.begin(), queue_.end(),
+                                         [](const Queued& q) { return q.expected_rows >= 0; });
+  if (!begun_ && !writes_queued) {  // nothing reached the server: nothing to commit
+    queue_.clear();
     return Status::OK();
   }
-  CELESTE_ASSIGN_OR_RETURN(PgResult done, RunSimple("COMMIT"));
-  if (std::string_view(PQcmdStatus(done.get())) != "COMMIT") {
+  auto done = RoundTrip("COMMIT", {});
+  if (!done.ok()) {
+    Rollback();
+    return done.status();
+  }
+  if (std::string_view(PQcmdStatus(done->get())) != "COMMIT") {
     return Status::Internal(
         "transaction was rolled back by PostgreSQL after an earlier error in it");
   }
@@ -105,14 +137,16 @@ Status PgConnection::Commit() {
 }
 
 void PgConnection::Rollback() {
-  pending_begin_.clear();
+  queue_.clear();
+  begun_ = false;
   // Idle: nothing open. Unknown: the connection is gone, and the server rolled back.
   const PGTransactionStatusType status = PQtransactionStatus(conn_);
   if (status == PQTRANS_INTRANS || status == PQTRANS_INERROR) (void)RunSimple("ROLLBACK");
 }
 
 Result<Rows> PgConnection::Query(const Sql& sql, const Params& params) {
-  CELESTE_ASSIGN_OR_RETURN(PgResult result, Run(sql.postgres ? sql.postgres : sql.text, params));
+  CELESTE_ASSIGN_OR_RETURN(PgResult result,
+                           RoundTrip(sql.postgres ? sql.postgres : sql.text, params));
   const int rows = PQntuples(result.get());
   const int columns = PQnfields(result.get());
   std::vector<bool> timestamptz(static_cast<size_t>(columns));
@@ -133,133 +167,142 @@ Result<Rows> PgConnection::Query(const Sql& sql, const Params& params) {
 }
 
 Result<int64_t> PgConnection::Exec(const Sql& sql, const Params& params) {
-  CELESTE_ASSIGN_OR_RETURN(PgResult result, Run(sql.postgres ? sql.postgres : sql.text, params));
-  const std::string_view changed = PQcmdTuples(result.get());
-  int64_t n = 0;
-  std::from_chars(changed.data(), changed.data() + changed.size(), n);
-  return n;
+  CELESTE_ASSIGN_OR_RETURN(PgResult result,
+                           RoundTrip(sql.postgres ? sql.postgres : sql.text, params));
+  return RowsChanged(result.get());
+}
+
+Status PgConnection::ExecDeferred(const Sql& sql, const Params& params, int64_t expected_rows) {
+  const char* text = sql.postgres ? sql.postgres : sql.text;
+  if (text == nullptr) return Status::Internal("SQL statement without text");
+  CELESTE_ASSIGN_OR_RETURN(auto texts, ParamTexts(params, text));
+  // The server checks the count (see celeste_expect_rows in the migrations): a COMMIT
+  // queued behind this write must not run when it changed another number of rows.
+  queue_.push_back({"WITH changed AS (" + std::string(text) +
+                        " RETURNING 1) SELECT celeste_expect_rows(count(*), " +
+                        std::to_string(expected_rows) + ") FROM changed",
+                    std::move(texts), std::max<int64_t>(0, expected_rows)});
+  return Status::OK();
 }
 
 Status PgConnection::ExecScript(std::string_view script) {
-  // The simple query protocol cannot join a pipeline: the pending BEGIN goes first.
-  std::string command;
-  for (const std::string& begin : pending_begin_) command += begin + "; ";
-  pending_begin_.clear();
-  return RunSimple(command + std::string(script)).status();
+  // The simple query protocol cannot join a pipeline: the queue goes first.
+  if (!queue_.empty()) CELESTE_RETURN_IF_ERROR(RoundTrip(nullptr, {}).status());
+  return RunSimple(std::string(script)).status();
 }
 
-Result<PgConnection::PgResult> PgConnection::Run(const char* text, const Params& params) {
-  if (text == nullptr) return Status::Internal("SQL statement without text");
+Result<PgConnection::PgResult> PgConnection::RoundTrip(const char* text, const Params& params) {
   std::vector<std::optional<std::string>> texts;
-  texts.reserve(params.size());
-  std::vector<const char*> values;
-  values.reserve(params.size());
-  for (const Value& param : params) {
-    texts.push_back(ParamText(param));
-    if (texts.back() && texts.back()->find('\0') != std::string::npos) {
-      return Status::Internal("a parameter holds a NUL character, which PostgreSQL cannot store: " +
-                              SqlPreview(text));
-    }
-    values.push_back(texts.back() ? texts.back()->c_str() : nullptr);
+  if (text != nullptr) {
+    CELESTE_ASSIGN_OR_RETURN(texts, ParamTexts(params, text));
   }
-  if (pending_begin_.empty()) return RunStatement(text, values);
-
-  // The transaction's first statement: BEGIN, SET LOCAL and the statement in one round trip.
-  auto result = RunPipelined(text, values);
-  if (!result.ok() && Broken()) {
-    // The connection went away while idle in the pool (a server restart, a network cut):
-    // nothing has run yet, so a new session can run it all.
+  const bool commit = text != nullptr && std::string_view(text) == "COMMIT";
+  auto result = SendPipeline(text, texts);
+  if (!result.ok() && !begun_ && !commit && Broken()) {
+    // The connection went away while idle in the pool (a server restart, a network cut)
+    // and this transaction had not reached the server: a new session can send it all.
+    // (Never for a trip carrying COMMIT: it may have committed before the line dropped.)
     Log(LogLevel::kWarn, "PostgreSQL connection lost while idle; reconnecting",
         {{"error", result.status().message()}});
     if (Status s = Reconnect(); !s.ok()) {
-      pending_begin_.clear();
+      queue_.clear();
       return s;
     }
-    result = RunPipelined(text, values);
+    result = SendPipeline(text, texts);
   }
-  pending_begin_.clear();
+  queue_.clear();
+  begun_ = true;
   return result;
 }
 
-Result<PgConnection::PgResult> PgConnection::RunStatement(const char* text,
-                                                          const std::vector<const char*>& values) {
-  const std::string_view key(text);
-  const int count = static_cast<int>(values.size());
-  auto it = cache_.find(key);
-  if (it == cache_.end() && cache_.size() < kMaxCachedStatements) {
-    std::string name = NextStatementName();
-    PgResult prepared(PQprepare(conn_, name.c_str(), text, 0, nullptr));
-    if (PQresultStatus(prepared.get()) != PGRES_COMMAND_OK) return Error(prepared.get(), key);
-    it = cache_.emplace(std::string(key), std::move(name)).first;
+const char* PgConnection::StatementName(std::string_view text, bool& prepare) {
+  prepare = false;
+  if (auto it = cache_.find(text); it != cache_.end()) return it->second.c_str();
+  if (cache_.size() >= kMaxCachedStatements) return nullptr;
+  // Named now; remembered as prepared once PostgreSQL has accepted it (SendPipeline).
+  auto [it, inserted] =
+      preparing_.try_emplace(std::string(text), "s" + std::to_string(next_statement_));
+  if (inserted) {
+    ++next_statement_;
+    prepare = true;
   }
-  PgResult result(it != cache_.end()
-                      ? PQexecPrepared(conn_, it->second.c_str(), count, values.data(), nullptr,
-                                       nullptr, 0)
-                      : PQexecParams(conn_, text, count, nullptr, values.data(), nullptr,
-                                     nullptr, 0));
-  const ExecStatusType status = PQresultStatus(result.get());
-  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) return Error(result.get(), key);
-  return result;
+  return it->second.c_str();
 }
 
-Result<PgConnection::PgResult> PgConnection::RunPipelined(const char* text,
-                                                          const std::vector<const char*>& values) {
-  const std::string_view key(text);
-  const int count = static_cast<int>(values.size());
-  auto it = cache_.find(key);
-  std::string new_name;  // set when the statement is prepared in this pipeline
-  if (it == cache_.end() && cache_.size() < kMaxCachedStatements) new_name = NextStatementName();
-  const char* name = it != cache_.end() ? it->second.c_str()
-                     : new_name.empty() ? nullptr
-                                        : new_name.c_str();
-
-  if (PQenterPipelineMode(conn_) != 1) return Error(nullptr, key);
-  int sent = 0;
-  bool ok = true;
-  for (const std::string& command : pending_begin_) {
-    ok = ok && PQsendQueryParams(conn_, command.c_str(), 0, nullptr, nullptr, nullptr, nullptr, 0);
-    ++sent;
+Result<PgConnection::PgResult> PgConnection::SendPipeline(
+    const char* text, const std::vector<std::optional<std::string>>& params) {
+  // What was sent, in order: each command answers with one result.
+  enum class Kind { kControl, kPrepare, kWrite, kFinal };
+  struct Sent {
+    Kind kind;
+    const char* sql;
+  };
+  std::vector<Sent> sent;
+  sent.reserve(2 * queue_.size() + 2);
+  preparing_.clear();
+  bool ok = PQenterPipelineMode(conn_) == 1;
+  auto send = [&](const char* sql, const std::vector<std::optional<std::string>>& values,
+                  Kind kind) {
+    if (!ok) return;
+    std::vector<const char*> pointers;
+    pointers.reserve(values.size());
+    for (const auto& v : values) pointers.push_back(v ? v->c_str() : nullptr);
+    const int count = static_cast<int>(values.size());
+    if (kind == Kind::kControl) {  // BEGIN, SET LOCAL, COMMIT: never prepared
+      ok = PQsendQueryParams(conn_, sql, 0, nullptr, nullptr, nullptr, nullptr, 0) == 1;
+      sent.push_back({kind, sql});
+      return;
+    }
+    bool prepare = false;
+    const char* name = StatementName(sql, prepare);
+    if (prepare) {
+      ok = PQsendPrepare(conn_, name, sql, 0, nullptr) == 1;
+      sent.push_back({Kind::kPrepare, sql});
+    }
+    ok = ok && (name != nullptr ? PQsendQueryPrepared(conn_, name, count, pointers.data(),
+                                                      nullptr, nullptr, 0)
+                                : PQsendQueryParams(conn_, sql, count, nullptr, pointers.data(),
+                                                    nullptr, nullptr, 0)) == 1;
+    sent.push_back({kind, sql});
+  };
+  for (const Queued& q : queue_) {
+    send(q.text.c_str(), q.params, q.expected_rows < 0 ? Kind::kControl : Kind::kWrite);
   }
-  if (!new_name.empty()) {
-    ok = ok && PQsendPrepare(conn_, name, text, 0, nullptr);
-    ++sent;
-  }
-  ok = ok && (name != nullptr ? PQsendQueryPrepared(conn_, name, count, values.data(), nullptr,
-                                                    nullptr, 0)
-                              : PQsendQueryParams(conn_, text, count, nullptr, values.data(),
-                                                  nullptr, nullptr, 0));
-  ++sent;
-  ok = ok && PQpipelineSync(conn_);
+  const bool control = text != nullptr && std::string_view(text) == "COMMIT";
+  if (text != nullptr) send(text, params, control ? Kind::kControl : Kind::kFinal);
+  ok = ok && PQpipelineSync(conn_) == 1;
 
-  // One result per command, each followed by a null; then the sync point. After an error
+  // One result per command, each followed by a null, then the sync point. After an error
   // the rest answer PGRES_PIPELINE_ABORTED.
   PgResult failed(nullptr), last(nullptr);
-  for (int i = 0; ok && i < sent; ++i) {
+  const char* failed_sql = text;
+  for (size_t i = 0; ok && i < sent.size(); ++i) {
     PgResult result(PQgetResult(conn_));
     if (!result) {
       ok = false;
+      failed_sql = sent[i].sql;
       break;
     }
     const ExecStatusType status = PQresultStatus(result.get());
-    if (status == PGRES_FATAL_ERROR || status == PGRES_BAD_RESPONSE) {
-      if (!failed) failed = std::move(result);
-    } else if (i == sent - 1) {
+    const bool good = status == PGRES_COMMAND_OK || status == PGRES_TUPLES_OK;
+    if (!good && status != PGRES_PIPELINE_ABORTED && !failed) {
+      failed = std::move(result);
+      failed_sql = sent[i].sql;
+    } else if (good && sent[i].kind == Kind::kPrepare) {
+      auto it = preparing_.find(std::string_view(sent[i].sql));
+      if (it != preparing_.end()) cache_.insert(preparing_.extract(it));
+    } else if (i + 1 == sent.size() && text != nullptr) {
       last = std::move(result);
     }
     while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);
   }
   if (ok) PgResult sync(PQgetResult(conn_));  // PGRES_PIPELINE_SYNC
   PQexitPipelineMode(conn_);
-  if (failed) return Error(failed.get(), key);
-  if (!ok || !last) return Error(nullptr, key);
-  const ExecStatusType status = PQresultStatus(last.get());
-  if (status != PGRES_TUPLES_OK && status != PGRES_COMMAND_OK) return Error(last.get(), key);
-  if (!new_name.empty()) cache_.emplace(std::string(key), std::move(new_name));
+  preparing_.clear();
+  if (failed) return Error(failed.get(), failed_sql != nullptr ? failed_sql : "");
+  if (!ok) return Error(nullptr, failed_sql != nullptr ? failed_sql : "");
+  if (text != nullptr && !last) return Error(nullptr, text);
   return last;
-}
-
-std::string PgConnection::NextStatementName() const {
-  return "s" + std::to_string(cache_.size() + 1);
 }
 
 Result<PgConnection::PgResult> PgConnection::RunSimple(const std::string& command) {

@@ -46,21 +46,25 @@ class PgConnection {
 
   // Opens a transaction scoped to `scope` (a yacht id or kFleetId; "" for none): BEGIN
   // (READ COMMITTED for writes; REPEATABLE READ, READ ONLY for reads, so a read sees one
-  // snapshot) and SET LOCAL app.yacht_id. Nothing is sent yet: both travel with the first
-  // statement, in the same round trip. When that round trip finds the connection dropped
-  // while it was idle, nothing has run, so it reconnects and sends it all once more.
+  // snapshot) and SET LOCAL app.yacht_id. Nothing is sent yet: both are queued and travel
+  // with the first round trip. When that trip finds the connection dropped while it was
+  // idle, nothing has run, so it reconnects and sends it all once more.
   // Fails only for a scope that is neither "" nor a UUID.
   Status Begin(TxMode mode, std::string_view scope);
-  // Commits (nothing to send when no statement ran). A transaction PostgreSQL had already
-  // aborted ends in ROLLBACK: kInternal.
+  // Commits, sending any queued writes with the COMMIT (nothing at all when no statement
+  // was queued). A failed queued write, or a transaction PostgreSQL had already aborted
+  // (COMMIT answered ROLLBACK), is kInternal; the transaction is then rolled back.
   Status Commit();
-  // Rolls back when a transaction is open (also one BEGIN left half-open); never fails.
+  // Rolls back when a transaction is open (also one BEGIN left half-open) and drops the
+  // queue; never fails.
   void Rollback();
 
   // Runs one statement ($N placeholders) and returns its rows, every cell as text.
   Result<Rows> Query(const Sql& sql, const Params& params);
   // Runs one statement and returns the number of rows it inserted, updated or deleted.
   Result<int64_t> Exec(const Sql& sql, const Params& params);
+  // Queues a write for the next round trip (see Tx::ExecDeferred).
+  Status ExecDeferred(const Sql& sql, const Params& params, int64_t expected_rows);
   // Runs ;-separated statements without parameters (simple query protocol).
   Status ExecScript(std::string_view script);
 
@@ -87,14 +91,26 @@ class PgConnection {
 
   explicit PgConnection(pg_conn* conn) : conn_(conn) {}
 
-  // Prepares (or finds) `text` and runs it with `params`; the result has succeeded. The
-  // transaction's first statement carries the pending BEGIN (RunPipelined).
-  Result<PgResult> Run(const char* text, const Params& params);
-  Result<PgResult> RunStatement(const char* text, const std::vector<const char*>& values);
-  // BEGIN, SET LOCAL, (PREPARE,) the statement and a sync point in one round trip (libpq
-  // pipeline mode).
-  Result<PgResult> RunPipelined(const char* text, const std::vector<const char*>& values);
-  std::string NextStatementName() const;
+  // A statement waiting for the next round trip: BEGIN and SET LOCAL (no parameters;
+  // expected_rows -1), or a deferred write, wrapped so that the server fails it unless it
+  // changed `expected_rows` rows.
+  struct Queued {
+    std::string text;
+    std::vector<std::optional<std::string>> params;
+    int64_t expected_rows = -1;  // -1: not checked
+  };
+
+  // Sends the queue and `text` (when not null) in one round trip (libpq pipeline mode),
+  // then empties the queue. Returns the result of `text`, or null when there is none.
+  // Reconnects and resends once when the trip finds a connection that dropped while idle
+  // before this transaction reached the server.
+  Result<PgResult> RoundTrip(const char* text, const Params& params);
+  Result<PgResult> SendPipeline(const char* text,
+                                const std::vector<std::optional<std::string>>& params);
+  // Prepared-statement name for `text`, or null to run it unnamed (the cache is full).
+  // Sets `prepare` when the statement still has to be prepared on this session (it then
+  // waits in preparing_ until PostgreSQL accepts it).
+  const char* StatementName(std::string_view text, bool& prepare);
   // Runs a command through the simple query protocol.
   Result<PgResult> RunSimple(const std::string& command);
   // The Status for a failed result (or a null one: out of memory or connection lost).
@@ -106,9 +122,13 @@ class PgConnection {
 
   pg_conn* conn_;
   std::unordered_map<std::string, std::string, TextHash, std::equal_to<>> cache_;  // SQL -> name
-  // What Begin asked for (BEGIN ..., SET LOCAL ...), not sent yet: it travels with the
-  // transaction's first statement. Empty once sent, or outside a transaction.
-  std::vector<std::string> pending_begin_;
+  // Statements being prepared by the pipeline in flight (SQL -> name).
+  std::unordered_map<std::string, std::string, TextHash, std::equal_to<>> preparing_;
+  int next_statement_ = 1;
+  // Statements for the next round trip (see Queued).
+  std::vector<Queued> queue_;
+  // True once this transaction's BEGIN has reached the server.
+  bool begun_ = false;
 };
 
 }  // namespace celeste

@@ -236,6 +236,13 @@ Result<int64_t> SqliteConnection::Exec(const Sql& sql, const Params& params) {
   return sqlite3_changes64(db_);
 }
 
+Status SqliteConnection::ExecDeferred(const Sql& sql, const Params& params,
+                                      int64_t expected_rows) {
+  CELESTE_ASSIGN_OR_RETURN(int64_t changed, Exec(sql, params));
+  if (changed != expected_rows) return UnexpectedRowCount(changed, expected_rows, sql);
+  return Status::OK();
+}
+
 Status SqliteConnection::ExecScript(std::string_view script) {
   const char* p = script.data();
   const char* const end = script.data() + script.size();

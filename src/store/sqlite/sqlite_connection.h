@@ -74,6 +74,8 @@ class SqliteConnection {
   Result<Rows> Query(const Sql& sql, const Params& params);
   // Runs one statement and returns the number of rows it inserted, updated or deleted.
   Result<int64_t> Exec(const Sql& sql, const Params& params);
+  // Exec, then checks the number of rows changed (SQLite has no round trips to save).
+  Status ExecDeferred(const Sql& sql, const Params& params, int64_t expected_rows);
   // Runs ;-separated statements without parameters, stopping at the first error.
   Status ExecScript(std::string_view script);
 

@@ -355,6 +355,25 @@ TEST_F(SqliteStoreTest, ExecReturnsRowsChanged) {
   }
 }
 
+TEST_F(SqliteStoreTest, ExecDeferredChecksTheRowsChangedAtOnce) {
+  ASSERT_TRUE(InsertItem("a").ok());
+  Status s = Write([&](Tx& tx) {
+    CELESTE_RETURN_IF_ERROR(tx.ExecDeferred({"UPDATE items SET qty = 5 WHERE name = 'a'"}, {}, 1));
+    return tx.ExecDeferred({"UPDATE items SET qty = 6 WHERE name = 'zzz'"}, {}, 1);
+  });
+  EXPECT_EQ(s.code(), ErrorCode::kInternal);
+  EXPECT_NE(s.message().find("expected 1 row(s) changed, not 0"), std::string::npos)
+      << s.ToString();
+  int64_t qty = -1;
+  ASSERT_TRUE(Write([&](Tx& tx) {
+                CELESTE_ASSIGN_OR_RETURN(auto row,
+                                         tx.QueryOne({"SELECT qty FROM items WHERE name = 'a'"}));
+                qty = row->Int(0);
+                return Status::OK();
+              }).ok());
+  EXPECT_NE(qty, 5) << "the failed transaction was rolled back";
+}
+
 TEST_F(SqliteStoreTest, QueryOneReturnsTheFirstRowOrNothing) {
   ASSERT_TRUE(InsertItem("b", 2).ok());
   ASSERT_TRUE(InsertItem("a", 1).ok());

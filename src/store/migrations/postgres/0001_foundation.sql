@@ -149,6 +149,24 @@ CREATE POLICY pms_audit_chain_heads_update ON pms_audit_chain_heads FOR UPDATE
 CREATE POLICY pms_audit_chain_heads_delete ON pms_audit_chain_heads FOR DELETE
   USING (yacht_id = NULLIF(current_setting('app.yacht_id', true), '')::uuid);
 
+-- The store's check on deferred writes (Tx::ExecDeferred, src/store/postgres/): a write
+-- sent ahead of the next statement or the COMMIT, without waiting for its answer, runs as
+--   WITH changed AS (<write> RETURNING 1) SELECT celeste_expect_rows(count(*), <n>) ...
+-- so a write that changed any other number of rows fails the transaction in the server,
+-- before a COMMIT queued behind it can run.
+CREATE FUNCTION celeste_expect_rows(changed bigint, expected bigint) RETURNS bigint
+LANGUAGE plpgsql AS $$
+BEGIN
+  IF changed <> expected THEN
+    RAISE EXCEPTION 'expected % row(s) changed, not %', expected, changed
+      USING ERRCODE = 'CE001';
+  END IF;
+  RETURN changed;
+END
+$$;
+REVOKE ALL ON FUNCTION celeste_expect_rows(bigint, bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION celeste_expect_rows(bigint, bigint) TO celeste_app;
+
 -- What the server (celeste_app) may do. Nothing is granted to PUBLIC.
 REVOKE ALL ON schema_migrations, yachts, users, memberships, feature_flags, auth_failures,
   pms_audit_log, pms_audit_chain_heads FROM PUBLIC;
