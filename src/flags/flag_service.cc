@@ -14,13 +14,14 @@ constexpr Micros kRefreshInterval = 1 * kMicrosPerSecond;
 
 const Sql kSelectFlags{
     "SELECT flag_name, enabled, canary_percentage, updated_at, updated_by FROM feature_flags"};
+// $3 NULL keeps the flag's percentage (100 for a new flag). Decided inside the upsert, so
+// two concurrent changes cannot both read the old percentage and write one back.
 const Sql kUpsertFlag{
     "INSERT INTO feature_flags (flag_name, enabled, canary_percentage, updated_at, updated_by) "
-    "VALUES ($1, $2, $3, $4, $5) "
+    "VALUES ($1, $2, COALESCE($3, 100), $4, $5) "
     "ON CONFLICT (flag_name) DO UPDATE SET enabled = excluded.enabled, "
-    "canary_percentage = excluded.canary_percentage, updated_at = excluded.updated_at, "
-    "updated_by = excluded.updated_by"};
-const Sql kSelectPercentage{"SELECT canary_percentage FROM feature_flags WHERE flag_name = $1"};
+    "canary_percentage = COALESCE($3, feature_flags.canary_percentage), "
+    "updated_at = excluded.updated_at, updated_by = excluded.updated_by"};
 
 std::map<std::string, bool, std::less<>> ReadOverrides(const std::vector<std::string>& flags,
                                                        const EnvLookup& env) {
@@ -156,16 +157,8 @@ std::optional<FlagState> FlagService::Find(std::string_view flag) {
 Status FlagService::Set(Tx& tx, std::string_view flag, bool enabled,
                         std::optional<int> canary_percentage, std::string_view actor,
                         std::string_view now_text) {
-  int percentage = 100;
-  if (canary_percentage) {
-    percentage = *canary_percentage;
-  } else {
-    // Keep the flag's current percentage when only `enabled` changes.
-    CELESTE_ASSIGN_OR_RETURN(auto existing, tx.QueryOne(kSelectPercentage, {flag}));
-    if (existing) percentage = static_cast<int>(existing->Int(0));
-  }
   CELESTE_ASSIGN_OR_RETURN(int64_t changed,
-                           tx.Exec(kUpsertFlag, {flag, enabled, percentage, now_text, actor}));
+                           tx.Exec(kUpsertFlag, {flag, enabled, canary_percentage, now_text, actor}));
   (void)changed;
   return Status::OK();
 }

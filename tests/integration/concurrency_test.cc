@@ -155,3 +155,81 @@ TEST_F(ConcurrencyTest, TwoHundredConcurrentCreatesAllLandOnceEach) {
 
 }  // namespace
 }  // namespace celeste::testing
+
+namespace celeste::testing {
+namespace {
+
+constexpr int kRacers = 8;
+
+// Creates racing for one catalog part: the duplicates rule (one open item per part and
+// work order) must hold when the requests overlap in the database, not only one by one.
+class PartRaceTest : public IntegrationTest {
+ protected:
+  void SetUp() override {
+    // An I/O thread and a database connection per racer, so the creates really overlap.
+    server_ = std::make_unique<TestServer>(TestServerOptions{.threads = kRacers, .pool = kRacers});
+    client_ = std::make_unique<HttpClient>(server_->Client());
+  }
+};
+
+TEST_F(PartRaceTest, RacingCreatesForOnePartMakeOneItemAndDuplicatesNamingIt) {
+  // A catalog part: a candidate item promoted by the chief engineer.
+  const std::string candidate = CreateItem(UserA("crew"), A().id, {{"part_name", "Race pump"}});
+  ClientResponse promoted = Execute(UserA("chief_engineer"), A().id, "promote_candidate_to_part",
+                                    {{"item_id", candidate}, {"part_number", "RACE-1"}});
+  ASSERT_EQ(promoted.status, 201) << Describe(promoted);
+  const std::string part_id(promoted.Json().at("result").at("part").at("id").as_string());
+  // The promoted item is the part's open item; rejecting it leaves the part free.
+  ClientResponse rejected =
+      Execute(UserA("chief_engineer"), A().id, "reject_shopping_list_item",
+              {{"item_id", candidate}, {"rejection_reason", "cleared for the race"}});
+  ASSERT_EQ(rejected.status, 200) << Describe(rejected);
+
+  std::vector<std::string> tokens;
+  std::vector<HttpClient> clients;
+  for (int i = 0; i < kRacers; ++i) {
+    tokens.push_back(server_->TokenFor(UserA("crew")));
+    clients.push_back(server_->Client());
+  }
+  std::vector<ClientResponse> answers(kRacers);
+  std::atomic<int> ready{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kRacers; ++i) {
+    threads.emplace_back([&, i] {
+      ++ready;
+      while (ready.load() < kRacers) std::this_thread::yield();  // start together
+      boost::json::object body{{"action", "create_shopping_list_item"},
+                               {"context", {{"yacht_id", A().id}}},
+                               {"payload",
+                                {{"part_name", "Race pump"},
+                                 {"part_id", part_id},
+                                 {"quantity_requested", 1},
+                                 {"source_type", "manual_add"}}}};
+      auto r = clients[i].Post("/v1/actions/execute", ToJson(body),
+                               {{"Authorization", "Bearer " + tokens[i]}});
+      if (r.ok()) answers[i] = *r;
+    });
+  }
+  for (auto& th : threads) th.join();
+
+  std::string created_id;
+  int created = 0, duplicates = 0;
+  for (const ClientResponse& r : answers) {
+    if (r.status == 201) {
+      ++created;
+      created_id = std::string(r.Json().at("entity_id").as_string());
+    }
+  }
+  ASSERT_EQ(created, 1) << "exactly one open item per part";
+  for (const ClientResponse& r : answers) {
+    if (r.status == 201) continue;
+    EXPECT_EQ(r.status, 409) << Describe(r);
+    EXPECT_EQ(ErrorCodeOf(r), "duplicate") << Describe(r);
+    EXPECT_EQ(DetailOf(r, "existing_id"), created_id) << Describe(r);
+    ++duplicates;
+  }
+  EXPECT_EQ(duplicates, kRacers - 1);
+}
+
+}  // namespace
+}  // namespace celeste::testing

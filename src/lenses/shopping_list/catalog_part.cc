@@ -6,9 +6,11 @@ namespace celeste::shopping_list {
 namespace {
 
 // Column order of kSelectPart; CatalogPartFromRow reads by these positions.
-const Sql kSelectPart{
-    "SELECT id, name, part_number, manufacturer, unit, min_level, location, created_at, "
-    "created_by FROM pms_parts WHERE yacht_id = $1 AND id = $2"};
+#define CELESTE_SELECT_PART                                                              \
+  "SELECT id, name, part_number, manufacturer, unit, min_level, location, created_at, " \
+  "created_by FROM pms_parts WHERE yacht_id = $1 AND id = $2"
+const Sql kLockPart{CELESTE_SELECT_PART, CELESTE_SELECT_PART " FOR NO KEY UPDATE"};
+#undef CELESTE_SELECT_PART
 
 const Sql kSelectPartIdByNumber{
     "SELECT id FROM pms_parts WHERE yacht_id = $1 AND part_number = $2"};
@@ -47,9 +49,9 @@ boost::json::object CatalogPart::ToJson() const {
   };
 }
 
-Result<std::optional<CatalogPart>> FindPart(Tx& tx, std::string_view yacht_id,
+Result<std::optional<CatalogPart>> LockPart(Tx& tx, std::string_view yacht_id,
                                             std::string_view part_id) {
-  CELESTE_ASSIGN_OR_RETURN(auto row, tx.QueryOne(kSelectPart, {yacht_id, part_id}));
+  CELESTE_ASSIGN_OR_RETURN(auto row, tx.QueryOne(kLockPart, {yacht_id, part_id}));
   if (!row) return std::optional<CatalogPart>();
   return std::optional<CatalogPart>(CatalogPartFromRow(*row));
 }

@@ -28,8 +28,11 @@ struct CatalogPart {
   boost::json::object ToJson() const;
 };
 
-// The part with this id on this yacht, or nullopt (also for another yacht's part).
-Result<std::optional<CatalogPart>> FindPart(Tx& tx, std::string_view yacht_id,
+// The part with this id on this yacht, or nullopt (also for another yacht's part). On
+// PostgreSQL the row stays locked until the transaction ends (FOR NO KEY UPDATE): two
+// requests for the same part queue up, so the second sees the first one's open item and
+// answers duplicate with its id. Write transactions only.
+Result<std::optional<CatalogPart>> LockPart(Tx& tx, std::string_view yacht_id,
                                             std::string_view part_id);
 // The id of the part carrying this part number on this yacht, or nullopt.
 Result<std::optional<std::string>> FindPartIdByNumber(Tx& tx, std::string_view yacht_id,

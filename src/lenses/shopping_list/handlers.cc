@@ -145,7 +145,7 @@ Result<ActionOutcome> CreateShoppingListItem(const ActionContext& ctx, Tx& tx) {
   CELESTE_ASSIGN_OR_RETURN(std::string part_name, NonBlankText(ctx, "part_name"));
   ShoppingListItem item = NewItemFromPayload(ctx, std::move(part_name));
   if (item.part_id) {
-    CELESTE_ASSIGN_OR_RETURN(auto part, FindPart(tx, ctx.yacht_id, *item.part_id));
+    CELESTE_ASSIGN_OR_RETURN(auto part, LockPart(tx, ctx.yacht_id, *item.part_id));
     if (!part) {
       return Status::NotFound("part_id " + *item.part_id + " is not a catalog part of this yacht")
           .WithDetail("field", "part_id");

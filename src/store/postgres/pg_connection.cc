@@ -69,8 +69,24 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string& url,
                               std::to_string(statement_timeout_ms) +
                               " -c idle_in_transaction_session_timeout=" +
                               std::to_string(statement_timeout_ms * 2);
-  const char* keywords[] = {"dbname", "application_name", "connect_timeout", "options", nullptr};
-  const char* values[] = {url.c_str(), "celeste", "10", options.c_str(), nullptr};
+  // libpq's own parse errors quote the URL, password and all: check it first.
+  char* parse_error = nullptr;
+  PQconninfoOption* parsed = PQconninfoParse(url.c_str(), &parse_error);
+  if (parsed == nullptr) {
+    PQfreemem(parse_error);
+    return Status::InvalidRequest(
+        "invalid PostgreSQL URL (not shown: it may hold a password); expected "
+        "postgres://USER:PASSWORD@HOST:PORT/DATABASE");
+  }
+  PQconninfoFree(parsed);
+  // Keepalives and a TCP user timeout: a network cut without a reset must not hold a
+  // pooled connection (and its locks) for minutes.
+  const char* keywords[] = {"dbname",           "application_name", "connect_timeout",
+                            "options",          "keepalives",       "keepalives_idle",
+                            "keepalives_interval", "keepalives_count", "tcp_user_timeout",
+                            nullptr};
+  const char* values[] = {url.c_str(), "celeste", "10", options.c_str(), "1", "30", "10", "3",
+                          "30000", nullptr};
   PGconn* conn = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
   if (conn == nullptr) return Status::Internal("cannot connect to PostgreSQL: out of memory");
   if (PQstatus(conn) != CONNECTION_OK) {
@@ -79,18 +95,35 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string& url,
     return Status::Internal("cannot connect to PostgreSQL: " + message);
   }
   // Notices ("relation ... already exists, skipping") are not errors; libpq would print
-  // them on stderr.
-  PQsetNoticeProcessor(conn, [](void*, const char*) {}, nullptr);
+  // them on stderr. Warnings (e.g. "there is already a transaction in progress") point at
+  // a bug: they are logged.
+  PQsetNoticeReceiver(
+      conn,
+      [](void*, const PGresult* notice) {
+        const std::string_view severity = Field(notice, PG_DIAG_SEVERITY_NONLOCALIZED);
+        if (severity != "WARNING") return;
+        Log(LogLevel::kWarn, "PostgreSQL warning",
+            {{"message", std::string(Field(notice, PG_DIAG_MESSAGE_PRIMARY))},
+             {"sqlstate", std::string(Field(notice, PG_DIAG_SQLSTATE))}});
+      },
+      nullptr);
   return std::unique_ptr<PgConnection>(new PgConnection(conn));
 }
 
 PgConnection::~PgConnection() { PQfinish(conn_); }
 
-bool PgConnection::Broken() const { return PQstatus(conn_) != CONNECTION_OK; }
+bool PgConnection::Broken() const { return poisoned_ || PQstatus(conn_) != CONNECTION_OK; }
+
+bool PgConnection::Idle() const {
+  return !Broken() && PQpipelineStatus(conn_) == PQ_PIPELINE_OFF &&
+         PQtransactionStatus(conn_) == PQTRANS_IDLE && queue_.empty();
+}
 
 Status PgConnection::Reconnect() {
+  // The queue stays: RoundTrip resends it on the new session.
   cache_.clear();
-  if (PQpipelineStatus(conn_) != PQ_PIPELINE_OFF) PQexitPipelineMode(conn_);
+  begun_ = false;
+  poisoned_ = false;
   PQreset(conn_);
   if (PQstatus(conn_) != CONNECTION_OK) {
     return Status::Internal("database connection lost and reconnecting failed: " +
@@ -124,7 +157,7 @@ Status PgConnection::Commit() {
     queue_.clear();
     return Status::OK();
   }
-  auto done = RoundTrip("COMMIT", {});
+  auto done = RoundTrip("COMMIT", {}, /*commit=*/true);
   if (!done.ok()) {
     Rollback();
     return done.status();
@@ -146,7 +179,7 @@ void PgConnection::Rollback() {
 
 Result<Rows> PgConnection::Query(const Sql& sql, const Params& params) {
   CELESTE_ASSIGN_OR_RETURN(PgResult result,
-                           RoundTrip(sql.postgres ? sql.postgres : sql.text, params));
+                           RoundTrip(sql.postgres ? sql.postgres : sql.text, params, false));
   const int rows = PQntuples(result.get());
   const int columns = PQnfields(result.get());
   std::vector<bool> timestamptz(static_cast<size_t>(columns));
@@ -168,47 +201,52 @@ Result<Rows> PgConnection::Query(const Sql& sql, const Params& params) {
 
 Result<int64_t> PgConnection::Exec(const Sql& sql, const Params& params) {
   CELESTE_ASSIGN_OR_RETURN(PgResult result,
-                           RoundTrip(sql.postgres ? sql.postgres : sql.text, params));
+                           RoundTrip(sql.postgres ? sql.postgres : sql.text, params, false));
   return RowsChanged(result.get());
 }
 
 Status PgConnection::ExecDeferred(const Sql& sql, const Params& params, int64_t expected_rows) {
   const char* text = sql.postgres ? sql.postgres : sql.text;
   if (text == nullptr) return Status::Internal("SQL statement without text");
+  if (expected_rows < 0) return Status::Internal("ExecDeferred: expected_rows must be >= 0");
   CELESTE_ASSIGN_OR_RETURN(auto texts, ParamTexts(params, text));
   // The server checks the count (see celeste_expect_rows in the migrations): a COMMIT
   // queued behind this write must not run when it changed another number of rows.
   queue_.push_back({"WITH changed AS (" + std::string(text) +
-                        " RETURNING 1) SELECT celeste_expect_rows(count(*), " +
+                        " RETURNING 1) SELECT public.celeste_expect_rows(count(*), " +
                         std::to_string(expected_rows) + ") FROM changed",
-                    std::move(texts), std::max<int64_t>(0, expected_rows)});
+                    std::move(texts), expected_rows});
+  // A blocking client must not queue without bound (libpq: both sides could block on full
+  // socket buffers); a long run of writes goes out in batches.
+  if (queue_.size() >= kMaxQueued) return RoundTrip(nullptr, {}, false).status();
   return Status::OK();
 }
 
 Status PgConnection::ExecScript(std::string_view script) {
   // The simple query protocol cannot join a pipeline: the queue goes first.
-  if (!queue_.empty()) CELESTE_RETURN_IF_ERROR(RoundTrip(nullptr, {}).status());
+  if (!queue_.empty()) CELESTE_RETURN_IF_ERROR(RoundTrip(nullptr, {}, false).status());
   return RunSimple(std::string(script)).status();
 }
 
-Result<PgConnection::PgResult> PgConnection::RoundTrip(const char* text, const Params& params) {
+Result<PgConnection::PgResult> PgConnection::RoundTrip(const char* text, const Params& params,
+                                                       bool commit) {
   std::vector<std::optional<std::string>> texts;
   if (text != nullptr) {
     CELESTE_ASSIGN_OR_RETURN(texts, ParamTexts(params, text));
   }
-  const bool commit = text != nullptr && std::string_view(text) == "COMMIT";
-  auto result = SendPipeline(text, texts);
+  auto result = SendPipeline(text, texts, commit);
   if (!result.ok() && !begun_ && !commit && Broken()) {
-    // The connection went away while idle in the pool (a server restart, a network cut)
-    // and this transaction had not reached the server: a new session can send it all.
-    // (Never for a trip carrying COMMIT: it may have committed before the line dropped.)
+    // The connection went away while idle in the pool (a server restart, a network cut),
+    // found by this transaction's first trip: whatever of it ran on the old session
+    // cannot have committed, so a new session can send it all. (Never for a trip carrying
+    // COMMIT: it may have committed before the line dropped.)
     Log(LogLevel::kWarn, "PostgreSQL connection lost while idle; reconnecting",
         {{"error", result.status().message()}});
     if (Status s = Reconnect(); !s.ok()) {
       queue_.clear();
       return s;
     }
-    result = SendPipeline(text, texts);
+    result = SendPipeline(text, texts, commit);
   }
   queue_.clear();
   begun_ = true;
@@ -230,7 +268,7 @@ const char* PgConnection::StatementName(std::string_view text, bool& prepare) {
 }
 
 Result<PgConnection::PgResult> PgConnection::SendPipeline(
-    const char* text, const std::vector<std::optional<std::string>>& params) {
+    const char* text, const std::vector<std::optional<std::string>>& params, bool commit) {
   // What was sent, in order: each command answers with one result.
   enum class Kind { kControl, kPrepare, kWrite, kFinal };
   struct Sent {
@@ -268,8 +306,7 @@ Result<PgConnection::PgResult> PgConnection::SendPipeline(
   for (const Queued& q : queue_) {
     send(q.text.c_str(), q.params, q.expected_rows < 0 ? Kind::kControl : Kind::kWrite);
   }
-  const bool control = text != nullptr && std::string_view(text) == "COMMIT";
-  if (text != nullptr) send(text, params, control ? Kind::kControl : Kind::kFinal);
+  if (text != nullptr) send(text, params, commit ? Kind::kControl : Kind::kFinal);
   ok = ok && PQpipelineSync(conn_) == 1;
 
   // One result per command, each followed by a null, then the sync point. After an error
@@ -296,8 +333,14 @@ Result<PgConnection::PgResult> PgConnection::SendPipeline(
     }
     while (PGresult* extra = PQgetResult(conn_)) PQclear(extra);
   }
-  if (ok) PgResult sync(PQgetResult(conn_));  // PGRES_PIPELINE_SYNC
-  PQexitPipelineMode(conn_);
+  if (ok) {
+    PgResult sync(PQgetResult(conn_));
+    ok = sync && PQresultStatus(sync.get()) == PGRES_PIPELINE_SYNC;
+  }
+  // Anything short of a clean end (a send refused, a result missing, no sync point, or
+  // results left uncollected) leaves the session in an unknown state: it must not serve
+  // another transaction. Broken() now says so, and the pool reconnects it.
+  if (PQexitPipelineMode(conn_) != 1 || !ok) poisoned_ = true;
   preparing_.clear();
   if (failed) return Error(failed.get(), failed_sql != nullptr ? failed_sql : "");
   if (!ok) return Error(nullptr, failed_sql != nullptr ? failed_sql : "");
@@ -320,7 +363,10 @@ Status PgConnection::Error(const pg_result* result, std::string_view sql) const 
   // Text a typed column cannot read ("invalid input syntax for type uuid: ..."): only a
   // request's values reach a statement unchecked, so the request was bad. (The API
   // validates ids first; this keeps a gap in that validation a 400, not a 500.)
-  if (sqlstate == "22P02") return Status::InvalidRequest(std::move(message));
+  if (sqlstate == "22P02") {
+    return Status::InvalidRequest("a value has the wrong format for its column [postgres 22P02] in: " +
+                                  SqlPreview(sql));
+  }
 
   std::string text;
   if (Broken() || IsConnectionLoss(sqlstate)) {

@@ -8,7 +8,8 @@
 //
 // Errors map SQLSTATEs to Status values:
 //   23505 unique_violation                      -> kDuplicate (PostgreSQL's message)
-//   22P02 invalid_text_representation           -> kInvalidRequest (a request's bad value)
+//   22P02 invalid_text_representation           -> kInvalidRequest (a request's bad value;
+//                                                  the message never quotes it)
 //   08xxx / 57P0x, or the connection went away   -> kInternal "database connection lost"
 //   any other                                    -> kInternal
 // Messages carry PostgreSQL's primary message (never its DETAIL, which can quote row
@@ -68,10 +69,14 @@ class PgConnection {
   // Runs ;-separated statements without parameters (simple query protocol).
   Status ExecScript(std::string_view script);
 
-  // True once the server or the network dropped the connection.
+  // True once the server or the network dropped the connection, or a round trip ended in
+  // a state the session cannot be trusted in (see SendPipeline).
   bool Broken() const;
+  // True when the session can start a transaction: not broken, no transaction or
+  // pipeline open, nothing queued.
+  bool Idle() const;
   // Reconnects with the same settings; prepared statements are forgotten (they were the
-  // old session's).
+  // old session's). Queued statements stay queued.
   Status Reconnect();
 
   // Number of statements in the cache (for tests).
@@ -104,9 +109,11 @@ class PgConnection {
   // then empties the queue. Returns the result of `text`, or null when there is none.
   // Reconnects and resends once when the trip finds a connection that dropped while idle
   // before this transaction reached the server.
-  Result<PgResult> RoundTrip(const char* text, const Params& params);
+  // `commit`: `text` is COMMIT (never prepared, never resent).
+  Result<PgResult> RoundTrip(const char* text, const Params& params, bool commit);
   Result<PgResult> SendPipeline(const char* text,
-                                const std::vector<std::optional<std::string>>& params);
+                                const std::vector<std::optional<std::string>>& params,
+                                bool commit);
   // Prepared-statement name for `text`, or null to run it unnamed (the cache is full).
   // Sets `prepare` when the statement still has to be prepared on this session (it then
   // waits in preparing_ until PostgreSQL accepts it).
@@ -119,6 +126,8 @@ class PgConnection {
   // Beyond this many cached statements, new ones run unnamed (prepared for one use): SQL
   // built at run time must not grow the cache without bound.
   static constexpr size_t kMaxCachedStatements = 512;
+  // Deferred writes queued beyond this many are sent at once.
+  static constexpr size_t kMaxQueued = 64;
 
   pg_conn* conn_;
   std::unordered_map<std::string, std::string, TextHash, std::equal_to<>> cache_;  // SQL -> name
@@ -129,6 +138,8 @@ class PgConnection {
   std::vector<Queued> queue_;
   // True once this transaction's BEGIN has reached the server.
   bool begun_ = false;
+  // Set when a round trip ended uncleanly; cleared by Reconnect.
+  bool poisoned_ = false;
 };
 
 }  // namespace celeste

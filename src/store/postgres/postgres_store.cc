@@ -68,8 +68,9 @@ void PostgresStore::Release(Pooled* pooled) {
 
 Status PostgresStore::BeginOn(Pooled& pooled, TxMode mode, std::string_view scope) {
   PgConnection& conn = *pooled.conn;
-  // Known to be gone (an earlier request saw it drop): reconnect before anything runs.
-  if (conn.Broken()) CELESTE_RETURN_IF_ERROR(conn.Reconnect());
+  // Known to be gone, or left unclean by an earlier request: reconnect before anything
+  // runs (a fresh session carries nothing of the last transaction, its scope included).
+  if (!conn.Idle()) CELESTE_RETURN_IF_ERROR(conn.Reconnect());
   return conn.Begin(mode, scope);
 }
 

@@ -69,6 +69,19 @@ TEST(OpenStoreTest, UnreachablePostgresIsAClearErrorThatNeverEchoesThePassword) 
   }
 }
 
+TEST(OpenStoreTest, MalformedPostgresUrlsAreRefusedWithoutQuotingThem) {
+  // libpq's own parse errors would quote the whole URL, password included.
+  for (const char* url : {"postgresql://app:s3cr%zzet@db/x", "postgresql://app:s3cret@[::1/x",
+                          "postgres://app:s3cret@db/x?nosuchoption=1"}) {
+    auto store = OpenStore(url);
+    ASSERT_FALSE(store.ok()) << url;
+    EXPECT_EQ(store.status().code(), ErrorCode::kInvalidRequest) << url;
+    EXPECT_NE(store.status().message().find("invalid PostgreSQL URL"), std::string::npos)
+        << store.status().message();
+    EXPECT_EQ(store.status().message().find("s3cr"), std::string::npos) << url;
+  }
+}
+
 TEST(OpenStoreTest, PostgresPoolSizeIsChecked) {
   StoreOptions options;
   options.pool_size = 10'000;
