@@ -5,13 +5,15 @@
 // Finish (inside Run); after that every call fails with kInternal, so a Tx& kept past its
 // transaction cannot write into the next one on the same connection.
 //
-// `Connection` provides Query(const Sql&, const Params&) -> Result<Rows>,
+// `Connection` provides Commit() -> Status, Rollback(),
+// Query(const Sql&, const Params&) -> Result<Rows>,
 // Exec(const Sql&, const Params&) -> Result<int64_t>, ExecDeferred(const Sql&, const
 // Params&, int64_t) -> Status and ExecScript(std::string_view) -> Status.
 //
 // Thread-safety: none; used by the thread that holds its connection.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -44,6 +46,27 @@ class ConnectionTx final : public Tx {
   // On SQLite the scope is informational (the application filters by yacht_id itself); on
   // PostgreSQL the transaction began with SET LOCAL app.yacht_id to it.
   const std::string& scope() const override { return scope_; }
+
+  // Runs `fn` in the transaction just begun on the connection: commits when it returns
+  // OK, rolls back on an error Status (returned) or an exception (rethrown). The
+  // connection's Commit() reports its own failures (and rolls back); Rollback() never fails.
+  Status RunThenCommit(std::string_view scope, const std::function<Status(Tx&)>& fn) {
+    Start(scope);
+    Status status;
+    try {
+      status = fn(*this);
+    } catch (...) {
+      Finish();
+      conn_->Rollback();
+      throw;
+    }
+    Finish();
+    if (!status.ok()) {
+      conn_->Rollback();
+      return status;
+    }
+    return conn_->Commit();
+  }
 
   // Marks the transaction open on the connection (after BEGIN) with its tenant scope.
   void Start(std::string_view scope) {

@@ -89,21 +89,7 @@ Status PostgresStore::Run(TxMode mode, std::string_view scope,
     conn.Rollback();
     return begun;
   }
-  pooled->tx.Start(scope);
-  Status status;
-  try {
-    status = fn(pooled->tx);
-  } catch (...) {
-    pooled->tx.Finish();
-    conn.Rollback();
-    throw;
-  }
-  pooled->tx.Finish();
-  if (!status.ok()) {
-    conn.Rollback();
-    return status;
-  }
-  return conn.Commit();
+  return pooled->tx.RunThenCommit(scope, fn);
 }
 
 Status PostgresStore::Migrate() { return ApplyMigrations(*this, PostgresMigrations()).status(); }

@@ -247,21 +247,7 @@ Status SqliteStore::RunRead(std::string_view scope, const std::function<Status(T
 Status SqliteStore::RunOn(SqliteConnection& conn, SqliteTx& tx, std::string_view scope,
                           const std::function<Status(Tx&)>& fn) {
   CELESTE_RETURN_IF_ERROR(conn.Begin());
-  tx.Start(scope);
-  Status status;
-  try {
-    status = fn(tx);
-  } catch (...) {
-    tx.Finish();
-    conn.Rollback();
-    throw;
-  }
-  tx.Finish();
-  if (!status.ok()) {
-    conn.Rollback();
-    return status;
-  }
-  return conn.Commit();
+  return tx.RunThenCommit(scope, fn);
 }
 
 Status SqliteStore::Migrate() { return ApplyMigrations(*this, SqliteMigrations()).status(); }
