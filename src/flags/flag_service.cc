@@ -157,8 +157,8 @@ std::optional<FlagState> FlagService::Find(std::string_view flag) {
 Status FlagService::Set(Tx& tx, std::string_view flag, bool enabled,
                         std::optional<int> canary_percentage, std::string_view actor,
                         std::string_view now_text) {
-  CELESTE_ASSIGN_OR_RETURN(int64_t changed,
-                           tx.Exec(kUpsertFlag, {flag, enabled, canary_percentage, now_text, actor}));
+  CELESTE_ASSIGN_OR_RETURN(
+      int64_t changed, tx.Exec(kUpsertFlag, {flag, enabled, canary_percentage, now_text, actor}));
   (void)changed;
   return Status::OK();
 }

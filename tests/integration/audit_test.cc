@@ -308,10 +308,10 @@ TEST_F(AuditTest, VerifyCatchesReorderedRows) {
       [&] {
         // UNIQUE (yacht_id, seq): go through a temporary seq (positive: PostgreSQL's
         // CHECK (seq > 0) holds even for the superuser).
-        Tamper("UPDATE pms_audit_log SET seq = 1000000000 WHERE " + A_sql() + " AND seq = " + m + "; " +
-               "UPDATE pms_audit_log SET seq = " + m + " WHERE " + A_sql() + " AND seq = " + n +
-               "; " + "UPDATE pms_audit_log SET seq = " + n + " WHERE " + A_sql() +
-               " AND seq = 1000000000;");
+        Tamper("UPDATE pms_audit_log SET seq = 1000000000 WHERE " + A_sql() + " AND seq = " + m +
+               "; " + "UPDATE pms_audit_log SET seq = " + m + " WHERE " + A_sql() +
+               " AND seq = " + n + "; " + "UPDATE pms_audit_log SET seq = " + n + " WHERE " +
+               A_sql() + " AND seq = 1000000000;");
       },
       last / 2, "reordered");
 }

@@ -96,15 +96,16 @@ std::string BackendFromEnv() {
 // PostgreSQL's `DROP TRIGGER name ON table;`, looking the table up in pg_trigger.
 std::string TranslateDropTriggers(const std::string& url, std::string sql) {
   static const std::regex kDropTrigger(
-      R"(^\s*DROP\s+TRIGGER\s+(IF\s+EXISTS\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*;)",
-      std::regex::icase);
+      R"(^\s*DROP\s+TRIGGER\s+(IF\s+EXISTS\s+)?([A-Za-z_][A-Za-z0-9_]*)\s*;)", std::regex::icase);
   std::string translated;
   std::smatch m;
   while (std::regex_search(sql, m, kDropTrigger)) {
     const std::string name = m[2];  // an identifier (the pattern above): safe to quote
-    SqlResult table = RunPostgresSql(
-        url, "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
-             "WHERE t.tgname = '" + name + "' AND NOT t.tgisinternal");
+    SqlResult table =
+        RunPostgresSql(url,
+                       "SELECT c.relname FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid "
+                       "WHERE t.tgname = '" +
+                           name + "' AND NOT t.tgisinternal");
     if (table.exit_code != 0 || std::count(table.out.begin(), table.out.end(), '\n') != 1) {
       break;  // unknown or ambiguous: left for PostgreSQL to refuse
     }

@@ -109,11 +109,14 @@ TEST_F(PostgresStoreTest, TimesReadBackAsTheRfc3339TextThatWasWritten) {
     const std::string yacht = NewUuidV7();
     ASSERT_TRUE(InsertYacht(*app, yacht, yacht.substr(24), at).ok());
     std::string read;
-    ASSERT_TRUE(app->Run(TxMode::kRead, "", [&](Tx& tx) {
-                     CELESTE_ASSIGN_OR_RETURN(auto row, tx.QueryOne(kYachtCreatedAt, {yacht}));
-                     read = row->Text(0);
-                     return Status::OK();
-                   }).ok());
+    ASSERT_TRUE(app->Run(TxMode::kRead, "",
+                         [&](Tx& tx) {
+                           CELESTE_ASSIGN_OR_RETURN(auto row,
+                                                    tx.QueryOne(kYachtCreatedAt, {yacht}));
+                           read = row->Text(0);
+                           return Status::OK();
+                         })
+                    .ok());
     EXPECT_EQ(read, FormatRfc3339(at));
   }
 }
@@ -206,15 +209,15 @@ TEST_F(PostgresStoreTest, EachTransactionSeesOnlyItsScopesRows) {
   // One connection, so every transaction below reuses the session of the one before.
   auto app = AppStore(1);
   const std::string a = NewUuidV7(), b = NewUuidV7();
-  ASSERT_TRUE(app->Run(TxMode::kWrite, a, [&](Tx& tx) {
-                   return tx.Exec(kInsertHead, {a}).status();
-                 }).ok());
+  ASSERT_TRUE(
+      app->Run(TxMode::kWrite, a, [&](Tx& tx) { return tx.Exec(kInsertHead, {a}).status(); }).ok());
   EXPECT_EQ(Count(*app, a, kCountHeads), 1);
   EXPECT_EQ(Count(*app, b, kCountHeads), 0);
   EXPECT_EQ(Count(*app, "", kCountHeads), 0) << "SET LOCAL ended with its transaction";
   EXPECT_EQ(Count(*app, kFleetId, kCountHeads), 0);
   // Scoped to B, a row for A is refused by the policy.
-  Status s = app->Run(TxMode::kWrite, b, [&](Tx& tx) { return tx.Exec(kInsertHead, {a}).status(); });
+  Status s =
+      app->Run(TxMode::kWrite, b, [&](Tx& tx) { return tx.Exec(kInsertHead, {a}).status(); });
   EXPECT_EQ(s.code(), ErrorCode::kInternal);
   EXPECT_NE(s.message().find("row-level security"), std::string::npos) << s.ToString();
   EXPECT_EQ(Count(*app, a, kCountHeads), 1);
@@ -298,9 +301,9 @@ TEST_F(PostgresStoreTest, AFailedTransactionLeavesNothingForTheNextOnTheSameConn
   EXPECT_EQ(s.code(), ErrorCode::kInternal) << s.ToString();
   EXPECT_EQ(Count(*app, a, kCountHeads), 0) << "rolled back";
   EXPECT_EQ(Count(*app, "", kCountHeads), 0) << "no scope carried over";
-  EXPECT_TRUE(app->Run(TxMode::kWrite, a, [&](Tx& tx) {
-                   return tx.ExecDeferred(kInsertHead, {a}, 1);
-                 }).ok());
+  EXPECT_TRUE(
+      app->Run(TxMode::kWrite, a, [&](Tx& tx) { return tx.ExecDeferred(kInsertHead, {a}, 1); })
+          .ok());
   EXPECT_EQ(Count(*app, a, kCountHeads), 1);
 }
 

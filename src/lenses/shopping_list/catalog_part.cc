@@ -6,7 +6,7 @@ namespace celeste::shopping_list {
 namespace {
 
 // Column order of kSelectPart; CatalogPartFromRow reads by these positions.
-#define CELESTE_SELECT_PART                                                              \
+#define CELESTE_SELECT_PART                                                             \
   "SELECT id, name, part_number, manufacturer, unit, min_level, location, created_at, " \
   "created_by FROM pms_parts WHERE yacht_id = $1 AND id = $2"
 const Sql kLockPart{CELESTE_SELECT_PART, CELESTE_SELECT_PART " FOR NO KEY UPDATE"};
@@ -64,11 +64,11 @@ Result<std::optional<std::string>> FindPartIdByNumber(Tx& tx, std::string_view y
 }
 
 Status InsertPart(Tx& tx, std::string_view yacht_id, const CatalogPart& part) {
-  return tx.ExecDeferred(kInsertPart,
-                         {part.id, yacht_id, part.name, part.part_number, part.manufacturer,
-                          part.unit, part.min_level, part.location, part.created_at,
-                          part.created_by},
-                         1);
+  return tx.ExecDeferred(
+      kInsertPart,
+      {part.id, yacht_id, part.name, part.part_number, part.manufacturer, part.unit, part.min_level,
+       part.location, part.created_at, part.created_by},
+      1);
 }
 
 }  // namespace celeste::shopping_list

@@ -56,8 +56,8 @@ boost::json::object HistoryEntry::ToJson() const {
 Status AppendHistory(Tx& tx, std::string_view yacht_id, const HistoryEntry& entry) {
   return tx.ExecDeferred(kInsertHistory,
                          {entry.id, yacht_id, entry.item_id, StatusNameOrNull(entry.from_status),
-                          ShoppingListStatusName(entry.to_status), entry.actor_id,
-                          entry.actor_role, entry.at, entry.notes},
+                          ShoppingListStatusName(entry.to_status), entry.actor_id, entry.actor_role,
+                          entry.at, entry.notes},
                          1);
 }
 

@@ -48,8 +48,8 @@ enum Col : size_t {
   kPromotedAt,
 };
 
-#define CELESTE_SELECT_ITEM                                    \
-  "SELECT " CELESTE_SHOPPING_LIST_ITEM_COLUMNS                 \
+#define CELESTE_SELECT_ITEM                    \
+  "SELECT " CELESTE_SHOPPING_LIST_ITEM_COLUMNS \
   " FROM pms_shopping_list_items WHERE yacht_id = $1 AND id = $2"
 const Sql kSelectItem{CELESTE_SELECT_ITEM};
 // PostgreSQL runs writes at READ COMMITTED: an action that moves or edits an item locks it

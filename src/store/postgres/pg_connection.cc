@@ -65,10 +65,10 @@ void PgConnection::ResultDeleter::operator()(pg_result* r) const { PQclear(r); }
 Result<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string& url,
                                                          int statement_timeout_ms) {
   // The URL is expanded as dbname; the keywords after it override what it says.
-  const std::string options = "-c TimeZone=UTC -c DateStyle=ISO,YMD -c statement_timeout=" +
-                              std::to_string(statement_timeout_ms) +
-                              " -c idle_in_transaction_session_timeout=" +
-                              std::to_string(statement_timeout_ms * 2);
+  const std::string options =
+      "-c TimeZone=UTC -c DateStyle=ISO,YMD -c statement_timeout=" +
+      std::to_string(statement_timeout_ms) +
+      " -c idle_in_transaction_session_timeout=" + std::to_string(statement_timeout_ms * 2);
   // libpq's own parse errors quote the URL, password and all: check it first.
   char* parse_error = nullptr;
   PQconninfoOption* parsed = PQconninfoParse(url.c_str(), &parse_error);
@@ -81,12 +81,18 @@ Result<std::unique_ptr<PgConnection>> PgConnection::Open(const std::string& url,
   PQconninfoFree(parsed);
   // Keepalives and a TCP user timeout: a network cut without a reset must not hold a
   // pooled connection (and its locks) for minutes.
-  const char* keywords[] = {"dbname",           "application_name", "connect_timeout",
-                            "options",          "keepalives",       "keepalives_idle",
-                            "keepalives_interval", "keepalives_count", "tcp_user_timeout",
+  const char* keywords[] = {"dbname",
+                            "application_name",
+                            "connect_timeout",
+                            "options",
+                            "keepalives",
+                            "keepalives_idle",
+                            "keepalives_interval",
+                            "keepalives_count",
+                            "tcp_user_timeout",
                             nullptr};
-  const char* values[] = {url.c_str(), "celeste", "10", options.c_str(), "1", "30", "10", "3",
-                          "30000", nullptr};
+  const char* values[] = {url.c_str(), "celeste", "10", options.c_str(), "1",
+                          "30",        "10",      "3",  "30000",         nullptr};
   PGconn* conn = PQconnectdbParams(keywords, values, /*expand_dbname=*/1);
   if (conn == nullptr) return Status::Internal("cannot connect to PostgreSQL: out of memory");
   if (PQstatus(conn) != CONNECTION_OK) {
@@ -297,10 +303,10 @@ Result<PgConnection::PgResult> PgConnection::SendPipeline(
       ok = PQsendPrepare(conn_, name, sql, 0, nullptr) == 1;
       sent.push_back({Kind::kPrepare, sql});
     }
-    ok = ok && (name != nullptr ? PQsendQueryPrepared(conn_, name, count, pointers.data(),
-                                                      nullptr, nullptr, 0)
-                                : PQsendQueryParams(conn_, sql, count, nullptr, pointers.data(),
-                                                    nullptr, nullptr, 0)) == 1;
+    ok = ok && (name != nullptr
+                    ? PQsendQueryPrepared(conn_, name, count, pointers.data(), nullptr, nullptr, 0)
+                    : PQsendQueryParams(conn_, sql, count, nullptr, pointers.data(), nullptr,
+                                        nullptr, 0)) == 1;
     sent.push_back({kind, sql});
   };
   for (const Queued& q : queue_) {
@@ -364,8 +370,8 @@ Status PgConnection::Error(const pg_result* result, std::string_view sql) const 
   // request's values reach a statement unchecked, so the request was bad. (The API
   // validates ids first; this keeps a gap in that validation a 400, not a 500.)
   if (sqlstate == "22P02") {
-    return Status::InvalidRequest("a value has the wrong format for its column [postgres 22P02] in: " +
-                                  SqlPreview(sql));
+    return Status::InvalidRequest(
+        "a value has the wrong format for its column [postgres 22P02] in: " + SqlPreview(sql));
   }
 
   std::string text;
@@ -375,8 +381,9 @@ Status PgConnection::Error(const pg_result* result, std::string_view sql) const 
     text = std::move(message);
     if (sqlstate == "25006") text += " (a read transaction cannot write)";
     if (sqlstate == "42501") {
-      text += " (the role lacks this privilege: migrations run as the owner role, the server "
-              "as the application role; see docs/postgres.md)";
+      text +=
+          " (the role lacks this privilege: migrations run as the owner role, the server "
+          "as the application role; see docs/postgres.md)";
     }
   }
   text += " [postgres ";

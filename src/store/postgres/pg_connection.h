@@ -112,8 +112,7 @@ class PgConnection {
   // `commit`: `text` is COMMIT (never prepared, never resent).
   Result<PgResult> RoundTrip(const char* text, const Params& params, bool commit);
   Result<PgResult> SendPipeline(const char* text,
-                                const std::vector<std::optional<std::string>>& params,
-                                bool commit);
+                                const std::vector<std::optional<std::string>>& params, bool commit);
   // Prepared-statement name for `text`, or null to run it unnamed (the cache is full).
   // Sets `prepare` when the statement still has to be prepared on this session (it then
   // waits in preparing_ until PostgreSQL accepts it).

@@ -19,8 +19,7 @@ Result<std::unique_ptr<PostgresStore>> PostgresStore::Open(const std::string& ur
   const int size = options.pool_size == 0 ? kDefaultPoolSize : options.pool_size;
   if (size < 1 || size > kMaxPoolSize) {
     return Status::InvalidRequest("PostgreSQL pool size must be 1.." +
-                                  std::to_string(kMaxPoolSize) + ", got " +
-                                  std::to_string(size));
+                                  std::to_string(kMaxPoolSize) + ", got " + std::to_string(size));
   }
   std::vector<std::unique_ptr<Pooled>> connections;
   connections.reserve(static_cast<size_t>(size));
@@ -43,13 +42,13 @@ PostgresStore::~PostgresStore() { Close(); }
 
 Result<PostgresStore::Pooled*> PostgresStore::Acquire() {
   std::unique_lock lock(mu_);
-  const bool ready = free_.wait_for(lock, acquire_timeout_,
-                                    [this] { return closed_ || !idle_.empty(); });
+  const bool ready =
+      free_.wait_for(lock, acquire_timeout_, [this] { return closed_ || !idle_.empty(); });
   if (closed_) return Closed();
   if (!ready) {
     return Status::Internal("no database connection became free within " +
-                            std::to_string(acquire_timeout_.count()) +
-                            " ms (all " + std::to_string(connections_.size()) + " are busy)");
+                            std::to_string(acquire_timeout_.count()) + " ms (all " +
+                            std::to_string(connections_.size()) + " are busy)");
   }
   Pooled* pooled = idle_.back();
   idle_.pop_back();

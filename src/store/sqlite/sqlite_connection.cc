@@ -236,8 +236,7 @@ Result<int64_t> SqliteConnection::Exec(const Sql& sql, const Params& params) {
   return sqlite3_changes64(db_);
 }
 
-Status SqliteConnection::ExecDeferred(const Sql& sql, const Params& params,
-                                      int64_t expected_rows) {
+Status SqliteConnection::ExecDeferred(const Sql& sql, const Params& params, int64_t expected_rows) {
   if (expected_rows < 0) return Status::Internal("ExecDeferred: expected_rows must be >= 0");
   CELESTE_ASSIGN_OR_RETURN(int64_t changed, Exec(sql, params));
   if (changed != expected_rows) return UnexpectedRowCount(changed, expected_rows, sql);
