@@ -91,15 +91,12 @@ SET app.yacht_id = '$y';
 INSERT INTO pms_parts (id, yacht_id, name, part_number, created_at, created_by)
   VALUES ('0190a000-0000-7000-8000-0000000001$d$d', '$y', 'Impeller $d', 'IMP-$d', now(), '$USER_ID');
 INSERT INTO pms_shopping_list_items (id, yacht_id, part_name, part_id, quantity_requested,
-    source_type, created_by, created_at, updated_at)
+    source_type, created_by, created_at, updated_at, status_changed_by, status_changed_role)
   VALUES ('0190a000-0000-7000-8000-0000000002$d$d', '$y', 'Impeller $d',
-          '0190a000-0000-7000-8000-0000000001$d$d', 2, 'manual_add', '$USER_ID', now(), now()),
+          '0190a000-0000-7000-8000-0000000001$d$d', 2, 'manual_add', '$USER_ID', now(), now(),
+          '$USER_ID', 'crew'),
          ('0190a000-0000-7000-8000-0000000003$d$d', '$y', 'Filter $d', NULL, 1, 'low_stock',
-          '$USER_ID', now(), now());
-INSERT INTO pms_shopping_list_state_history (id, yacht_id, item_id, from_status, to_status,
-    actor_id, actor_role, at)
-  VALUES ('0190a000-0000-7000-8000-0000000004$d$d', '$y', '0190a000-0000-7000-8000-0000000002$d$d',
-          NULL, 'requested', '$USER_ID', 'crew', now());
+          '$USER_ID', now(), now(), '$USER_ID', 'crew');
 INSERT INTO pms_audit_log (id, yacht_id, seq, action, entity_type, entity_id, actor_id,
     actor_role, payload, signature, created_at, prev_hash, hash)
   VALUES ('0190a000-0000-7000-8000-0000000005$d$d', '$y', 1, 'create_shopping_list_item',
@@ -120,7 +117,7 @@ if run "$OWNER_URL" "" "BEGIN; $seed_sql COMMIT;"; then ok "owner seeds yachts A
 else not_ok "owner seeds yachts A and B in every tenant table" "$out"; finish; fi
 
 declare -A ROWS=([pms_audit_log]=1 [pms_audit_chain_heads]=1 [pms_parts]=1
-                 [pms_shopping_list_items]=2 [pms_shopping_list_state_history]=1)
+                 [pms_shopping_list_items]=2 [pms_shopping_list_state_history]=2)
 declare -A UPDATE_B=(
   [pms_audit_chain_heads]="UPDATE pms_audit_chain_heads SET seq = seq + 1 WHERE yacht_id = '$B'"
   [pms_parts]="UPDATE pms_parts SET name = 'stolen' WHERE yacht_id = '$B'"
@@ -135,8 +132,10 @@ declare -A INSERT_B=(
   [pms_parts]="INSERT INTO pms_parts (id, yacht_id, name, created_at, created_by)
     VALUES (gen_random_uuid(), '$B', 'planted', now(), '$USER_ID')"
   [pms_shopping_list_items]="INSERT INTO pms_shopping_list_items (id, yacht_id, part_name,
-      quantity_requested, source_type, created_by, created_at, updated_at)
-    VALUES (gen_random_uuid(), '$B', 'planted', 1, 'manual_add', '$USER_ID', now(), now())"
+      quantity_requested, source_type, created_by, created_at, updated_at, status_changed_by,
+      status_changed_role)
+    VALUES (gen_random_uuid(), '$B', 'planted', 1, 'manual_add', '$USER_ID', now(), now(),
+            '$USER_ID', 'crew')"
   [pms_shopping_list_state_history]="INSERT INTO pms_shopping_list_state_history (id, yacht_id,
       item_id, to_status, actor_id, actor_role, at)
     VALUES (gen_random_uuid(), '$B', '0190a000-0000-7000-8000-0000000002bb', 'requested',
@@ -218,8 +217,17 @@ expect "shopping list: under_review -> approved passes" "1" "$APP_URL" "$A" \
   "$(set_status approved "quantity_approved = 2")"
 refused "shopping list: approved -> requested is refused by the trigger" \
   "illegal shopping list status transition" "$APP_URL" "$A" "$(set_status requested)"
-expect "shopping list: no trigger writes state history (the app does)" "1" "$APP_URL" "$A" \
+expect "shopping list: the triggers wrote one history row per status (creation + 2 moves)" \
+  "3" "$APP_URL" "$A" \
   "SELECT count(*) FROM pms_shopping_list_state_history WHERE item_id = '$ITEM_A'"
+expect "shopping list: the last history row is the last move, by its recorded mover" \
+  "under_review|approved|$USER_ID|crew" "$APP_URL" "$A" \
+  "SELECT from_status || '|' || to_status || '|' || actor_id || '|' || actor_role
+     FROM pms_shopping_list_state_history WHERE item_id = '$ITEM_A' AND to_status = 'approved'"
+refused "shopping list: an item that does not say who created it is refused" "actor_id" \
+  "$APP_URL" "$A" "INSERT INTO pms_shopping_list_items (id, yacht_id, part_name,
+      quantity_requested, source_type, created_by, created_at, updated_at)
+    VALUES (gen_random_uuid(), '$A', 'anonymous', 1, 'manual_add', '$USER_ID', now(), now())"
 
 # --- Global tables need no scope; B's rows came through untouched.
 expect "global tables: app reads yachts without a scope" "2" "$APP_URL" "" \

@@ -1,22 +1,34 @@
 #include "lenses/shopping_list/item_history.h"
 
+#include <algorithm>
+
 #include "lenses/shopping_list/json_values.h"
 
 namespace celeste::shopping_list {
 namespace {
 
-const Sql kInsertHistory{
-    "INSERT INTO pms_shopping_list_state_history (id, yacht_id, item_id, from_status, "
-    "to_status, actor_id, actor_role, at, notes) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)"};
-
-// Ids are UUIDv7: id order is the order the moves were written in.
+// Oldest first by time; moves made at the same instant (several in one transaction) are
+// put in order by their statuses (ChainSameInstant).
 const Sql kSelectHistory{
     "SELECT id, item_id, from_status, to_status, actor_id, actor_role, at, notes "
-    "FROM pms_shopping_list_state_history WHERE yacht_id = $1 AND item_id = $2 ORDER BY id"};
+    "FROM pms_shopping_list_state_history WHERE yacht_id = $1 AND item_id = $2 ORDER BY at, id"};
 
-std::optional<std::string_view> StatusNameOrNull(const std::optional<ShoppingListStatus>& s) {
-  if (!s) return std::nullopt;
-  return ShoppingListStatusName(*s);
+// Within each run of rows with the same `at`, puts next the row that leaves the status the
+// row before it arrived at. (History ids come from the database's triggers and are
+// random, so they cannot order moves made at one instant.)
+void ChainSameInstant(std::vector<HistoryEntry>& history) {
+  for (size_t i = 1; i < history.size(); ++i) {
+    const HistoryEntry& prev = history[i - 1];
+    if (history[i].from_status == prev.to_status) continue;
+    for (size_t j = i + 1; j < history.size() && history[j].at == history[i].at; ++j) {
+      if (history[j].from_status == prev.to_status) {
+        std::rotate(history.begin() + static_cast<std::ptrdiff_t>(i),
+                    history.begin() + static_cast<std::ptrdiff_t>(j),
+                    history.begin() + static_cast<std::ptrdiff_t>(j + 1));
+        break;
+      }
+    }
+  }
 }
 
 Result<HistoryEntry> HistoryEntryFromRow(const Row& row) {
@@ -53,14 +65,6 @@ boost::json::object HistoryEntry::ToJson() const {
   };
 }
 
-Status AppendHistory(Tx& tx, std::string_view yacht_id, const HistoryEntry& entry) {
-  return tx.ExecDeferred(kInsertHistory,
-                         {entry.id, yacht_id, entry.item_id, StatusNameOrNull(entry.from_status),
-                          ShoppingListStatusName(entry.to_status), entry.actor_id, entry.actor_role,
-                          entry.at, entry.notes},
-                         1);
-}
-
 Result<std::vector<HistoryEntry>> LoadHistory(Tx& tx, std::string_view yacht_id,
                                               std::string_view item_id) {
   CELESTE_ASSIGN_OR_RETURN(auto rows, tx.Query(kSelectHistory, {yacht_id, item_id}));
@@ -70,6 +74,7 @@ Result<std::vector<HistoryEntry>> LoadHistory(Tx& tx, std::string_view yacht_id,
     CELESTE_ASSIGN_OR_RETURN(auto entry, HistoryEntryFromRow(row));
     history.push_back(std::move(entry));
   }
+  ChainSameInstant(history);
   return history;
 }
 

@@ -1,5 +1,6 @@
 // The state history of shopping list items (pms_shopping_list_state_history): one row per
-// move, creation included (from_status NULL), written in the transaction of the move.
+// move, creation included (from_status NULL), written by the database's triggers in the
+// transaction of the move (migrations 0003: the server only reads it).
 #pragma once
 
 #include <optional>
@@ -28,8 +29,6 @@ struct HistoryEntry {
   // {from_status, to_status, actor_id, actor_role, at, notes}
   boost::json::object ToJson() const;
 };
-
-Status AppendHistory(Tx& tx, std::string_view yacht_id, const HistoryEntry& entry);
 
 // The item's history on this yacht, oldest first.
 Result<std::vector<HistoryEntry>> LoadHistory(Tx& tx, std::string_view yacht_id,

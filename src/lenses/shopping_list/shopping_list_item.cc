@@ -60,8 +60,9 @@ const Sql kLockItem{CELESTE_SELECT_ITEM, CELESTE_SELECT_ITEM " FOR UPDATE"};
 
 const Sql kInsertItem{
     "INSERT INTO pms_shopping_list_items (" CELESTE_SHOPPING_LIST_ITEM_COLUMNS
-    ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, "
-    "$19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29)"};
+    ", status_changed_by, status_changed_role) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, "
+    "$11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, "
+    "$29, $30, $31)"};
 
 // Matches the partial unique index pms_shopping_list_items_open_part term for term, so
 // both backends answer it from the index.
@@ -96,7 +97,8 @@ const Sql kUpdatePromotedPart{
     "promoted_at = $6, updated_at = $6 WHERE yacht_id = $1 AND id = $2 AND part_id IS NULL"};
 
 const Sql kUpdateStatus{
-    "UPDATE pms_shopping_list_items SET status = $4, updated_at = $5 "
+    "UPDATE pms_shopping_list_items SET status = $4, updated_at = $5, status_changed_by = $6, "
+    "status_changed_role = $7, status_change_notes = $8 "
     "WHERE yacht_id = $1 AND id = $2 AND status = $3"};
 
 // Newest first (ids are UUIDv7); the page asks for one row more than it shows, to know
@@ -227,7 +229,7 @@ Result<ShoppingListItem> LockItem(Tx& tx, std::string_view yacht_id, std::string
   return ReadItem(tx, kLockItem, yacht_id, item_id);
 }
 
-Status InsertItem(Tx& tx, const ShoppingListItem& item) {
+Status InsertItem(Tx& tx, const ShoppingListItem& item, const Actor& actor) {
   return tx.ExecDeferred(kInsertItem,
                          {item.id,
                           item.yacht_id,
@@ -257,7 +259,9 @@ Status InsertItem(Tx& tx, const ShoppingListItem& item) {
                           item.rejection_reason,
                           item.rejection_notes,
                           item.promoted_by,
-                          item.promoted_at},
+                          item.promoted_at,
+                          actor.id,
+                          actor.role},
                          1);
 }
 
@@ -309,10 +313,12 @@ Status LinkPromotedPart(Tx& tx, std::string_view yacht_id, std::string_view item
 }
 
 Status UpdateItemStatus(Tx& tx, std::string_view yacht_id, std::string_view item_id,
-                        ShoppingListStatus from, ShoppingListStatus to, std::string_view at) {
-  CELESTE_ASSIGN_OR_RETURN(auto changed,
-                           tx.Exec(kUpdateStatus, {yacht_id, item_id, ShoppingListStatusName(from),
-                                                   ShoppingListStatusName(to), at}));
+                        ShoppingListStatus from, ShoppingListStatus to, const Actor& actor,
+                        const std::optional<std::string>& notes) {
+  CELESTE_ASSIGN_OR_RETURN(
+      auto changed,
+      tx.Exec(kUpdateStatus, {yacht_id, item_id, ShoppingListStatusName(from),
+                              ShoppingListStatusName(to), actor.at, actor.id, actor.role, notes}));
   if (changed != 1) {
     // Another transaction moved the item since it was read: what was asked no longer applies.
     return Status::Error(ErrorCode::kInvalidStateTransition,

@@ -60,8 +60,17 @@ Result<ShoppingListItem> LoadItem(Tx& tx, std::string_view yacht_id, std::string
 // Write transactions only.
 Result<ShoppingListItem> LockItem(Tx& tx, std::string_view yacht_id, std::string_view item_id);
 
-// Inserts the item as it is (its yacht_id names the tenant).
-Status InsertItem(Tx& tx, const ShoppingListItem& item);
+// Who did something, when: the bookkeeping columns of review, approval, rejection,
+// promotion, and of each history row.
+struct Actor {
+  std::string id;
+  std::string role;  // RoleName
+  std::string at;    // RFC 3339
+};
+
+// Inserts the item as it is (its yacht_id names the tenant). The database writes its first
+// history row (from nothing to its status) with `actor` (see UpdateItemStatus).
+Status InsertItem(Tx& tx, const ShoppingListItem& item, const Actor& actor);
 
 // The id of an open item (not rejected, not fulfilled) for this catalog part and source
 // work order, or nullopt. A missing work order matches only a missing work order.
@@ -81,14 +90,6 @@ struct ItemEdits {
 Status ApplyItemEdits(Tx& tx, std::string_view yacht_id, std::string_view item_id,
                       const ItemEdits& edits, std::string_view at);
 
-// Who did something, when: the bookkeeping columns of review, approval, rejection,
-// promotion, and of each history row.
-struct Actor {
-  std::string id;
-  std::string role;  // RoleName
-  std::string at;    // RFC 3339
-};
-
 // Bookkeeping of each decision. They write columns only; the status moves with MoveItem
 // (item_transition.h), after them, in the same transaction.
 Status RecordReview(Tx& tx, std::string_view yacht_id, std::string_view item_id,
@@ -105,9 +106,13 @@ Status LinkPromotedPart(Tx& tx, std::string_view yacht_id, std::string_view item
                         const Actor& actor);
 
 // Sets the status to `to` only while it is still `from`; invalid_state_transition when
-// another transaction moved the item first.
+// another transaction moved the item first. The item's status_changed_by/_role and
+// status_change_notes say who moved it and why; the database's triggers copy them, with
+// the time, into the history (migrations 0003), so every move is recorded whatever code
+// makes it.
 Status UpdateItemStatus(Tx& tx, std::string_view yacht_id, std::string_view item_id,
-                        ShoppingListStatus from, ShoppingListStatus to, std::string_view at);
+                        ShoppingListStatus from, ShoppingListStatus to, const Actor& actor,
+                        const std::optional<std::string>& notes);
 
 struct ItemPage {
   std::vector<ShoppingListItem> items;     // newest first

@@ -421,6 +421,37 @@ TEST_F(ShoppingListTest, HappyPathFromRequestToFulfilledWritesOneHistoryRowPerMo
   EXPECT_EQ(history[3].at("notes").as_string(), "via receiving");
 }
 
+TEST_F(ShoppingListTest, MovesInOneTransactionAtOneInstantKeepTheirOrderInTheHistory) {
+  // Receiving a whole delivery at once: ordered, then partially fulfilled, then fulfilled,
+  // all in one transaction with one timestamp. The database's triggers give history rows
+  // random ids, so only the chain of statuses can order them.
+  // Four items: random ids would put three rows in order by chance one time in six.
+  for (int item = 0; item < 4; ++item) {
+    const std::string id = ItemIn(S::kApproved);
+    clock_.Advance(kMicrosPerSecond);
+    const std::string at = Now();
+    Status moved = Write(yacht_, [&](Tx& tx) {
+      for (S to : {S::kOrdered, S::kPartiallyFulfilled, S::kFulfilled}) {
+        CELESTE_RETURN_IF_ERROR(TransitionShoppingListItem(
+            tx, yacht_, id, to, chief_engineer_.user_id, Role::kChiefEngineer, at, std::nullopt));
+      }
+      return Status::OK();
+    });
+    ASSERT_TRUE(moved.ok()) << moved.ToString();
+    json::object result = Ok("view_shopping_list_history", purser_, {{"item_id", id}});
+    const json::array& history = result["history"].as_array();
+    ASSERT_GE(history.size(), 3u);
+    const size_t n = history.size();
+    EXPECT_EQ(history[n - 3].at("to_status").as_string(), "ordered") << "item " << item;
+    EXPECT_EQ(history[n - 2].at("to_status").as_string(), "partially_fulfilled") << "item " << item;
+    EXPECT_EQ(history[n - 1].at("to_status").as_string(), "fulfilled") << "item " << item;
+    for (size_t i = 1; i < n; ++i) {
+      EXPECT_EQ(history[i].at("from_status"), history[i - 1].at("to_status"))
+          << "item " << item << " row " << i;
+    }
+  }
+}
+
 TEST_F(ShoppingListTest, EveryIllegalMoveByActionIsInvalidStateTransitionAndChangesNothing) {
   struct Case {
     const char* action;
