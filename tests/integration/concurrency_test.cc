@@ -233,3 +233,55 @@ TEST_F(PartRaceTest, RacingCreatesForOnePartMakeOneItemAndDuplicatesNamingIt) {
 
 }  // namespace
 }  // namespace celeste::testing
+
+namespace celeste::testing {
+namespace {
+
+TEST_F(PartRaceTest, RacingPromotionsToOnePartNumberMakeOnePartAndDuplicatesNamingIt) {
+  // Several candidates promoted at once under one part number: one catalog part.
+  std::vector<std::string> candidates;
+  for (int i = 0; i < kRacers; ++i) {
+    candidates.push_back(
+        CreateItem(UserA("crew"), A().id, {{"part_name", "Strainer " + std::to_string(i)}}));
+  }
+  std::vector<std::string> tokens;
+  std::vector<HttpClient> clients;
+  for (int i = 0; i < kRacers; ++i) {
+    tokens.push_back(server_->TokenFor(UserA("chief_engineer")));
+    clients.push_back(server_->Client());
+  }
+  std::vector<ClientResponse> answers(kRacers);
+  std::atomic<int> ready{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kRacers; ++i) {
+    threads.emplace_back([&, i] {
+      ++ready;
+      while (ready.load() < kRacers) std::this_thread::yield();  // start together
+      boost::json::object body{
+          {"action", "promote_candidate_to_part"},
+          {"context", {{"yacht_id", A().id}}},
+          {"payload", {{"item_id", candidates[i]}, {"part_number", "STR-RACE"}}}};
+      auto r = clients[i].Post("/v1/actions/execute", ToJson(body),
+                               {{"Authorization", "Bearer " + tokens[i]}});
+      if (r.ok()) answers[i] = *r;
+    });
+  }
+  for (auto& th : threads) th.join();
+
+  std::string part_id;
+  int created = 0;
+  for (const ClientResponse& r : answers) {
+    if (r.status != 201) continue;
+    ++created;
+    part_id = std::string(r.Json().at("result").at("part").at("id").as_string());
+  }
+  ASSERT_EQ(created, 1) << "one part per part number";
+  for (const ClientResponse& r : answers) {
+    if (r.status == 201) continue;
+    EXPECT_EQ(r.status, 409) << Describe(r);
+    EXPECT_EQ(DetailOf(r, "existing_id"), part_id) << Describe(r);
+  }
+}
+
+}  // namespace
+}  // namespace celeste::testing

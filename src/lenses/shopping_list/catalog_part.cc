@@ -12,6 +12,11 @@ namespace {
 const Sql kLockPart{CELESTE_SELECT_PART, CELESTE_SELECT_PART " FOR NO KEY UPDATE"};
 #undef CELESTE_SELECT_PART
 
+// PostgreSQL: a transaction lock on (yacht, part number), so that two requests making a
+// part with one number queue up and the second finds the first's part. SQLite has one
+// writer at a time: nothing to lock (the statement only echoes its parameters).
+const Sql kLockPartNumber{"SELECT $1, $2",
+                          "SELECT pg_advisory_xact_lock(hashtextextended($1 || '/' || $2, 0))"};
 const Sql kSelectPartIdByNumber{
     "SELECT id FROM pms_parts WHERE yacht_id = $1 AND part_number = $2"};
 
@@ -56,8 +61,10 @@ Result<std::optional<CatalogPart>> LockPart(Tx& tx, std::string_view yacht_id,
   return std::optional<CatalogPart>(CatalogPartFromRow(*row));
 }
 
-Result<std::optional<std::string>> FindPartIdByNumber(Tx& tx, std::string_view yacht_id,
-                                                      std::string_view part_number) {
+Result<std::optional<std::string>> LockPartNumber(Tx& tx, std::string_view yacht_id,
+                                                  std::string_view part_number) {
+  CELESTE_ASSIGN_OR_RETURN(Rows locked, tx.Query(kLockPartNumber, {yacht_id, part_number}));
+  (void)locked;
   CELESTE_ASSIGN_OR_RETURN(auto row, tx.QueryOne(kSelectPartIdByNumber, {yacht_id, part_number}));
   if (!row) return std::optional<std::string>();
   return std::optional<std::string>(row->Text(0));

@@ -34,9 +34,12 @@ struct CatalogPart {
 // answers duplicate with its id. Write transactions only.
 Result<std::optional<CatalogPart>> LockPart(Tx& tx, std::string_view yacht_id,
                                             std::string_view part_id);
-// The id of the part carrying this part number on this yacht, or nullopt.
-Result<std::optional<std::string>> FindPartIdByNumber(Tx& tx, std::string_view yacht_id,
-                                                      std::string_view part_number);
+// The id of the part carrying this part number on this yacht, or nullopt. On PostgreSQL it
+// first takes a lock on the number until the transaction ends, so two requests creating a
+// part with one number queue up: the second finds the first's part (duplicate with its id)
+// instead of failing on the unique index. Write transactions only.
+Result<std::optional<std::string>> LockPartNumber(Tx& tx, std::string_view yacht_id,
+                                                  std::string_view part_number);
 // Inserts the part on this yacht.
 Status InsertPart(Tx& tx, std::string_view yacht_id, const CatalogPart& part);
 

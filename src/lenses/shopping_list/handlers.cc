@@ -233,7 +233,7 @@ Result<ActionOutcome> PromoteCandidateToPart(const ActionContext& ctx, Tx& tx) {
   if (!part.part_number) part.part_number = item.part_number;
   if (part.part_number) {
     CELESTE_ASSIGN_OR_RETURN(auto existing,
-                             FindPartIdByNumber(tx, ctx.yacht_id, *part.part_number));
+                             LockPartNumber(tx, ctx.yacht_id, *part.part_number));
     if (existing) {
       return Status::Error(ErrorCode::kDuplicate,
                            "the catalog already has a part with part number " + *part.part_number,
