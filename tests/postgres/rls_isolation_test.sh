@@ -45,7 +45,7 @@ A=0190a000-0000-7000-8000-00000000000a
 B=0190a000-0000-7000-8000-00000000000b
 USER_ID=0190a000-0000-7000-8000-000000000001
 TENANT_TABLES=(pms_audit_log pms_audit_chain_heads pms_parts pms_shopping_list_items
-               pms_shopping_list_state_history)
+               pms_shopping_list_state_history pms_inventory_transactions pms_part_stock)
 
 # run URL YACHT SQL: runs SQL in one session, after `SET app.yacht_id` unless YACHT is "".
 # Sets $out (stdout and stderr) and returns psql's status.
@@ -103,6 +103,12 @@ INSERT INTO pms_audit_log (id, yacht_id, seq, action, entity_type, entity_id, ac
           'shopping_list_item', '0190a000-0000-7000-8000-0000000002$d$d', '$USER_ID', 'crew',
           '{"quantity": 2}', '{}', now(), repeat('0', 64), repeat('a', 64));
 INSERT INTO pms_audit_chain_heads (yacht_id, seq, hash) VALUES ('$y', 1, repeat('a', 64));
+INSERT INTO pms_inventory_transactions (id, yacht_id, part_id, quantity, type, actor_id,
+    actor_role, created_at)
+  VALUES ('0190a000-0000-7000-8000-0000000006$d$d', '$y', '0190a000-0000-7000-8000-0000000001$d$d',
+          5, 'receive', '$USER_ID', 'crew', now());
+INSERT INTO pms_part_stock (yacht_id, part_id, on_hand, updated_at)
+  VALUES ('$y', '0190a000-0000-7000-8000-0000000001$d$d', 5, now());
 SQL
 }
 seed_sql="INSERT INTO yachts (id, name, code, created_at) VALUES
@@ -117,10 +123,12 @@ if run "$OWNER_URL" "" "BEGIN; $seed_sql COMMIT;"; then ok "owner seeds yachts A
 else not_ok "owner seeds yachts A and B in every tenant table" "$out"; finish; fi
 
 declare -A ROWS=([pms_audit_log]=1 [pms_audit_chain_heads]=1 [pms_parts]=1
-                 [pms_shopping_list_items]=2 [pms_shopping_list_state_history]=2)
+                 [pms_shopping_list_items]=2 [pms_shopping_list_state_history]=2
+                 [pms_inventory_transactions]=1 [pms_part_stock]=1)
 declare -A UPDATE_B=(
   [pms_audit_chain_heads]="UPDATE pms_audit_chain_heads SET seq = seq + 1 WHERE yacht_id = '$B'"
   [pms_parts]="UPDATE pms_parts SET name = 'stolen' WHERE yacht_id = '$B'"
+  [pms_part_stock]="UPDATE pms_part_stock SET on_hand = 0 WHERE yacht_id = '$B'"
   [pms_shopping_list_items]="UPDATE pms_shopping_list_items SET notes = 'stolen' WHERE yacht_id = '$B'"
   [pms_shopping_list_state_history]="UPDATE pms_shopping_list_state_history SET notes = 'stolen' WHERE yacht_id = '$B'")
 declare -A INSERT_B=(
@@ -131,6 +139,13 @@ declare -A INSERT_B=(
     ON CONFLICT (yacht_id) DO UPDATE SET seq = excluded.seq"
   [pms_parts]="INSERT INTO pms_parts (id, yacht_id, name, created_at, created_by)
     VALUES (gen_random_uuid(), '$B', 'planted', now(), '$USER_ID')"
+  [pms_inventory_transactions]="INSERT INTO pms_inventory_transactions (id, yacht_id, part_id,
+      quantity, type, actor_id, actor_role, created_at)
+    VALUES (gen_random_uuid(), '$B', '0190a000-0000-7000-8000-0000000001bb', 1, 'receive',
+            '$USER_ID', 'crew', now())"
+  [pms_part_stock]="INSERT INTO pms_part_stock (yacht_id, part_id, on_hand, updated_at)
+    VALUES ('$B', '0190a000-0000-7000-8000-0000000001bb', 9, now())
+    ON CONFLICT (yacht_id, part_id) DO UPDATE SET on_hand = 9"
   [pms_shopping_list_items]="INSERT INTO pms_shopping_list_items (id, yacht_id, part_name,
       quantity_requested, source_type, created_by, created_at, updated_at, status_changed_by,
       status_changed_role)
@@ -151,7 +166,7 @@ expect "celeste_app is not superuser and has no BYPASSRLS" "f|f" "$APP_URL" "" \
   "SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user"
 expect "celeste_owner is not superuser and has no BYPASSRLS" "f|f" "$OWNER_URL" "" \
   "SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user"
-expect "every tenant table has ENABLE + FORCE ROW LEVEL SECURITY" "5" "$OWNER_URL" "" \
+expect "every tenant table has ENABLE + FORCE ROW LEVEL SECURITY" "7" "$OWNER_URL" "" \
   "SELECT count(*) FROM pg_class WHERE relname LIKE 'pms\_%' AND relkind = 'r'
      AND relrowsecurity AND relforcerowsecurity"
 
@@ -159,7 +174,7 @@ expect "every tenant table has ENABLE + FORCE ROW LEVEL SECURITY" "5" "$OWNER_UR
 for t in "${TENANT_TABLES[@]}"; do
   expect "$t: app scoped to A sees A's rows and none of B's" "${ROWS[$t]}|0" \
     "$APP_URL" "$A" "$(count_sql "$t")"
-  if [ "$t" != pms_audit_log ]; then
+  if [ "$t" != pms_audit_log ] && [ "$t" != pms_inventory_transactions ]; then
     expect "$t: app scoped to A updates none of B's rows" "0" "$APP_URL" "$A" \
       "$(affected_sql "${UPDATE_B[$t]}")"
     expect "$t: app scoped to A deletes none of B's rows" "0" "$APP_URL" "$A" \
@@ -172,6 +187,21 @@ for t in "${TENANT_TABLES[@]}"; do
   expect "$t: app reads 0 rows after a SET LOCAL transaction ended (no error)" "0" \
     "$APP_URL" "" "BEGIN; SET LOCAL app.yacht_id = '$A'; COMMIT; SELECT count(*) FROM $t"
 done
+
+# --- The stock ledger is append-only.
+refused "pms_inventory_transactions: app cannot UPDATE even A's rows" "permission denied" \
+  "$APP_URL" "$A" "UPDATE pms_inventory_transactions SET quantity = 99 WHERE yacht_id = '$A'"
+refused "pms_inventory_transactions: app cannot DELETE even A's rows" "permission denied" \
+  "$APP_URL" "$A" "DELETE FROM pms_inventory_transactions WHERE yacht_id = '$A'"
+refused "pms_inventory_transactions: with RLS lifted, the owner's UPDATE is refused by the trigger" \
+  "append-only" "$OWNER_URL" "" "BEGIN; ALTER TABLE pms_inventory_transactions NO FORCE ROW LEVEL
+    SECURITY; UPDATE pms_inventory_transactions SET quantity = 99; ROLLBACK;"
+expect "v_stock_from_transactions: scoped to A, the view sums A's ledger only" "5|0" \
+  "$APP_URL" "$A" "SELECT coalesce(sum(on_hand) FILTER (WHERE yacht_id = '$A'), 0) || '|' ||
+     coalesce(sum(on_hand) FILTER (WHERE yacht_id = '$B'), 0) FROM v_stock_from_transactions"
+expect "stock parity: A's balance equals A's ledger" "0" "$APP_URL" "$A" \
+  "SELECT count(*) FROM pms_part_stock s FULL JOIN v_stock_from_transactions v
+     USING (yacht_id, part_id) WHERE s.on_hand IS DISTINCT FROM v.on_hand"
 
 # --- The audit log is append-only.
 refused "pms_audit_log: app cannot UPDATE even A's rows" "permission denied" "$APP_URL" "$A" \

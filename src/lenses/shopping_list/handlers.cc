@@ -7,12 +7,17 @@
 #include <boost/json/array.hpp>
 
 #include "core/uuid.h"
-#include "lenses/shopping_list/catalog_part.h"
+#include "lenses/parts/catalog_part.h"
 #include "lenses/shopping_list/item_history.h"
 #include "lenses/shopping_list/item_transition.h"
 #include "lenses/shopping_list/shopping_list_item.h"
 
 namespace celeste::shopping_list {
+
+using parts::CatalogPart;
+using parts::InsertPart;
+using parts::LockPart;
+using parts::LockPartNumber;
 namespace {
 
 constexpr int64_t kDefaultPageSize = 50;

@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cstddef>
 
-#include "lenses/shopping_list/json_values.h"
+#include "lenses/json_values.h"
 
 namespace celeste::shopping_list {
 namespace {

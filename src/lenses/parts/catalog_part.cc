@@ -1,8 +1,8 @@
-#include "lenses/shopping_list/catalog_part.h"
+#include "lenses/parts/catalog_part.h"
 
-#include "lenses/shopping_list/json_values.h"
+#include "lenses/json_values.h"
 
-namespace celeste::shopping_list {
+namespace celeste::parts {
 namespace {
 
 // Column order of kSelectPart; CatalogPartFromRow reads by these positions.
@@ -78,4 +78,4 @@ Status InsertPart(Tx& tx, std::string_view yacht_id, const CatalogPart& part) {
       1);
 }
 
-}  // namespace celeste::shopping_list
+}  // namespace celeste::parts

@@ -1,5 +1,5 @@
-// How the shopping list lens writes database values into JSON results: absent values are
-// null, quantities are numbers (whole quantities print as integers: 2, not 2E0).
+// How lenses write database values into JSON results: absent values are null,
+// quantities are numbers (whole quantities print as integers: 2, not 2E0).
 #pragma once
 
 #include <cmath>
@@ -9,7 +9,7 @@
 
 #include <boost/json/value.hpp>
 
-namespace celeste::shopping_list {
+namespace celeste {
 
 inline boost::json::value TextOrNull(const std::optional<std::string>& text) {
   if (!text) return nullptr;
@@ -29,4 +29,4 @@ inline boost::json::value NumberOrNull(const std::optional<double>& value) {
   return NumberValue(*value);
 }
 
-}  // namespace celeste::shopping_list
+}  // namespace celeste

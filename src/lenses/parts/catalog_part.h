@@ -1,6 +1,5 @@
-// The catalog parts (pms_parts) the shopping list reads and creates: a request may point
-// at a catalog part, and promoting a candidate request creates one. The parts lens owns
-// the rest of the catalog (stock, ledger, low stock).
+// The parts catalog (pms_parts), owned by the parts lens and shared with the shopping list:
+// a request may point at a catalog part, and promoting a candidate request creates one.
 #pragma once
 
 #include <optional>
@@ -12,7 +11,7 @@
 #include "core/result.h"
 #include "store/store.h"
 
-namespace celeste::shopping_list {
+namespace celeste::parts {
 
 struct CatalogPart {
   std::string id;
@@ -43,4 +42,4 @@ Result<std::optional<std::string>> LockPartNumber(Tx& tx, std::string_view yacht
 // Inserts the part on this yacht.
 Status InsertPart(Tx& tx, std::string_view yacht_id, const CatalogPart& part);
 
-}  // namespace celeste::shopping_list
+}  // namespace celeste::parts
