@@ -243,6 +243,8 @@ void RegisterActionRoutes(Services& services, const AddRoute& add) {
   add(Method::kGet, "/v1/shopping-list/history", [&services](Request& r) {
     return ReadThroughAction(services, r, "view_shopping_list_history", {"item_id"});
   });
+  add(Method::kGet, "/v1/parts/low-stock",
+      [&services](Request& r) { return ReadThroughAction(services, r, "view_low_stock", {}); });
   add(Method::kGet, "/v1/audit", [&services](Request& r) { return AuditTrail(services, r); });
 }
 

@@ -1,9 +1,13 @@
 #include "lenses/lenses.h"
 
+#include "lenses/parts/parts_lens.h"
 #include "lenses/shopping_list/shopping_list_lens.h"
 
 namespace celeste {
 
-void RegisterAllLenses(Registry& registry) { RegisterShoppingListLens(registry); }
+void RegisterAllLenses(Registry& registry) {
+  RegisterShoppingListLens(registry);
+  RegisterPartsLens(registry);
+}
 
 }  // namespace celeste

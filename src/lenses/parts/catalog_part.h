@@ -5,6 +5,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include <boost/json/object.hpp>
 
@@ -41,5 +42,35 @@ Result<std::optional<std::string>> LockPartNumber(Tx& tx, std::string_view yacht
                                                   std::string_view part_number);
 // Inserts the part on this yacht.
 Status InsertPart(Tx& tx, std::string_view yacht_id, const CatalogPart& part);
+
+// A catalog part with its balance (0 for a part whose stock never moved).
+struct StockedPart {
+  CatalogPart part;
+  double on_hand = 0;
+
+  // The part's columns plus on_hand.
+  boost::json::object ToJson() const;
+};
+
+// The part with its balance, or nullopt (also for another yacht's part).
+Result<std::optional<StockedPart>> FindStockedPart(Tx& tx, std::string_view yacht_id,
+                                                   std::string_view part_id);
+
+struct PartQuery {
+  std::optional<std::string> text;      // case-insensitive substring of name, number, maker
+  bool low_stock_only = false;          // min_level > 0 and on_hand <= min_level
+  int limit = 50;                       // 1..200
+  std::optional<std::string> after_id;  // the previous page's last id
+};
+struct PartPage {
+  std::vector<StockedPart> parts;  // newest first
+  std::optional<std::string> next_cursor;
+};
+Result<PartPage> ListParts(Tx& tx, std::string_view yacht_id, const PartQuery& query);
+
+// Parts with min_level > 0 and on_hand <= min_level (a part with min_level 0 is never low
+// stock), the largest shortfall (min_level - on_hand) first. Reads parts and balances only,
+// never the ledger: as fast with a million ledger rows as with ten.
+Result<std::vector<StockedPart>> LowStockParts(Tx& tx, std::string_view yacht_id);
 
 }  // namespace celeste::parts

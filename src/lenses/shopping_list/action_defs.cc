@@ -3,12 +3,15 @@
 #include <string>
 #include <utility>
 
+#include "actions/field_builders.h"
 #include "lenses/shopping_list/handlers.h"
 #include "lenses/shopping_list/item_status.h"
 #include "lenses/shopping_list/shopping_list_lens.h"
 
 namespace celeste::shopping_list {
 namespace {
+
+using namespace fields;  // NOLINT(google-build-using-namespace): the builders read as a DSL
 
 // Roles allowed to create catalog parts from candidate requests.
 const RoleSet kCatalogEditors{Role::kChiefEngineer, Role::kManager};
@@ -21,57 +24,13 @@ std::vector<std::string> StatusNames() {
   return names;
 }
 
-FieldDef Field(std::string name, FieldType type, std::string label) {
-  FieldDef field;
-  field.name = std::move(name);
-  field.type = type;
-  field.label = std::move(label);
-  return field;
-}
-
-FieldDef Required(FieldDef field) {
-  field.required = true;
-  return field;
-}
-
-FieldDef Text(std::string name, std::string label, size_t max_length) {
-  FieldDef field = Field(std::move(name), FieldType::kString, std::move(label));
-  field.max_length = max_length;
-  return field;
-}
-
-FieldDef Enum(std::string name, std::string label, std::vector<std::string> values) {
-  FieldDef field = Field(std::move(name), FieldType::kEnum, std::move(label));
-  field.enum_values = std::move(values);
-  return field;
-}
-
-// A quantity strictly above zero.
-FieldDef PositiveQuantity(std::string name, std::string label) {
-  FieldDef field = Field(std::move(name), FieldType::kNumber, std::move(label));
-  field.min = 0.0;
-  field.min_exclusive = true;
-  return field;
-}
-
 FieldDef ItemId() { return Required(Field("item_id", FieldType::kUuid, "Shopping list item")); }
 
 FieldDef Urgency() { return Enum("urgency", "Urgency", {"low", "normal", "high", "critical"}); }
 
 FieldDef RequiredByDate() { return Field("required_by_date", FieldType::kDate, "Required by"); }
 
-FieldDef MinLevel() {
-  FieldDef field = Field("min_level", FieldType::kNumber, "Minimum stock level");
-  field.min = 0.0;
-  return field;
-}
-
-FieldDef PageSize() {
-  FieldDef field = Field("limit", FieldType::kInteger, "Page size");
-  field.min = 1.0;
-  field.max = 200.0;
-  return field;
-}
+FieldDef MinLevel() { return NonNegative("min_level", "Minimum stock level"); }
 
 ActionDef Action(std::string id, std::string label, Variant variant, RoleSet allowed_roles,
                  ActionHandler handler) {

@@ -1,0 +1,62 @@
+// Small builders for the FieldDefs lenses declare (actions/action.h), so that an action's
+// field list reads as one line per field.
+#pragma once
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "actions/action.h"
+
+namespace celeste::fields {
+
+inline FieldDef Field(std::string name, FieldType type, std::string label) {
+  FieldDef field;
+  field.name = std::move(name);
+  field.type = type;
+  field.label = std::move(label);
+  return field;
+}
+
+inline FieldDef Required(FieldDef field) {
+  field.required = true;
+  return field;
+}
+
+// A string of at most `max_length` bytes.
+inline FieldDef Text(std::string name, std::string label, size_t max_length) {
+  FieldDef field = Field(std::move(name), FieldType::kString, std::move(label));
+  field.max_length = max_length;
+  return field;
+}
+
+inline FieldDef Enum(std::string name, std::string label, std::vector<std::string> values) {
+  FieldDef field = Field(std::move(name), FieldType::kEnum, std::move(label));
+  field.enum_values = std::move(values);
+  return field;
+}
+
+// A quantity strictly above zero.
+inline FieldDef PositiveQuantity(std::string name, std::string label) {
+  FieldDef field = Field(std::move(name), FieldType::kNumber, std::move(label));
+  field.min = 0.0;
+  field.min_exclusive = true;
+  return field;
+}
+
+// A number of at least zero.
+inline FieldDef NonNegative(std::string name, std::string label) {
+  FieldDef field = Field(std::move(name), FieldType::kNumber, std::move(label));
+  field.min = 0.0;
+  return field;
+}
+
+// A list's page size: 1..200.
+inline FieldDef PageSize() {
+  FieldDef field = Field("limit", FieldType::kInteger, "Page size");
+  field.min = 1.0;
+  field.max = 200.0;
+  return field;
+}
+
+}  // namespace celeste::fields

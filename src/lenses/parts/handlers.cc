@@ -1,0 +1,145 @@
+#include "lenses/parts/handlers.h"
+
+#include "core/uuid.h"
+#include "lenses/json_values.h"
+#include "lenses/parts/catalog_part.h"
+#include "lenses/parts/stock_ledger.h"
+
+namespace celeste::parts {
+namespace {
+
+constexpr std::string_view kPartEntityType = "part";
+constexpr int kRecentMovements = 20;
+constexpr int kDefaultPageSize = 50;
+
+// Optional text with surrounding blanks removed; blank counts as absent.
+std::optional<std::string> OptText(const ActionContext& ctx, std::string_view key) {
+  auto text = ctx.OptStr(key);
+  if (!text) return std::nullopt;
+  const size_t first = text->find_first_not_of(" \t\r\n");
+  if (first == std::string::npos) return std::nullopt;
+  const size_t last = text->find_last_not_of(" \t\r\n");
+  return text->substr(first, last - first + 1);
+}
+
+std::string PartIdOf(const ActionContext& ctx) { return NormalizeUuid(ctx.Str("part_id")); }
+
+ActionOutcome PartOutcome(std::string part_id, boost::json::object result, bool created) {
+  return ActionOutcome{.entity_type = std::string(kPartEntityType),
+                       .entity_id = std::move(part_id),
+                       .result = std::move(result),
+                       .created = created};
+}
+
+// receive_part and consume_part: one ledger row, the balance with it.
+Result<ActionOutcome> Move(const ActionContext& ctx, Tx& tx, MovementType type, double sign) {
+  std::optional<std::string> work_order = ctx.OptStr("work_order_id");
+  if (work_order) work_order = NormalizeUuid(*work_order);
+  const StockMovement movement{.part_id = PartIdOf(ctx),
+                               .quantity = sign * ctx.Num("quantity"),
+                               .type = type,
+                               .reference = OptText(ctx, "reference"),
+                               .idempotency_key = ctx.OptStr("idempotency_key"),
+                               .work_order_id = work_order,
+                               .actor_id = ctx.user_id(),
+                               .actor_role = std::string(RoleName(ctx.role)),
+                               .at = ctx.now_text};
+  CELESTE_ASSIGN_OR_RETURN(RecordedMovement recorded, RecordMovement(tx, ctx.yacht_id, movement));
+  return PartOutcome(movement.part_id,
+                     {{"transaction_id", recorded.id},
+                      {"part_id", movement.part_id},
+                      {"type", MovementTypeName(type)},
+                      {"quantity", NumberValue(ctx.Num("quantity"))},
+                      {"on_hand", NumberValue(recorded.on_hand_after)}},
+                     /*created=*/true);
+}
+
+Result<std::optional<std::string>> CursorOf(const ActionContext& ctx) {
+  auto cursor = ctx.OptStr("cursor");
+  if (!cursor) return std::optional<std::string>();
+  if (!IsUuid(*cursor)) {
+    return Status::InvalidField("cursor", "'cursor' must be a next_cursor this list returned");
+  }
+  return std::optional<std::string>(NormalizeUuid(*cursor));
+}
+
+boost::json::array PartsJson(const std::vector<StockedPart>& parts, bool with_shortfall) {
+  boost::json::array out;
+  out.reserve(parts.size());
+  for (const StockedPart& p : parts) {
+    boost::json::object json = p.ToJson();
+    if (with_shortfall) json["shortfall"] = NumberValue(p.part.min_level - p.on_hand);
+    out.push_back(std::move(json));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<ActionOutcome> AddPart(const ActionContext& ctx, Tx& tx) {
+  CatalogPart part{.id = NewUuidV7(),
+                   .name = *OptText(ctx, "name"),  // required and not blank (validated)
+                   .part_number = OptText(ctx, "part_number"),
+                   .manufacturer = OptText(ctx, "manufacturer"),
+                   .unit = OptText(ctx, "unit"),
+                   .min_level = ctx.OptNum("min_level").value_or(0),
+                   .location = OptText(ctx, "location"),
+                   .created_at = ctx.now_text,
+                   .created_by = ctx.user_id()};
+  if (part.part_number) {
+    CELESTE_ASSIGN_OR_RETURN(auto existing, LockPartNumber(tx, ctx.yacht_id, *part.part_number));
+    if (existing) {
+      return Status::Error(ErrorCode::kDuplicate,
+                           "the catalog already has a part with part number " + *part.part_number,
+                           {{"existing_id", *existing}});
+    }
+  }
+  CELESTE_RETURN_IF_ERROR(InsertPart(tx, ctx.yacht_id, part));
+  const std::string id = part.id;
+  return PartOutcome(id, StockedPart{.part = std::move(part), .on_hand = 0}.ToJson(),
+                     /*created=*/true);
+}
+
+Result<ActionOutcome> ReceivePart(const ActionContext& ctx, Tx& tx) {
+  return Move(ctx, tx, MovementType::kReceive, +1);
+}
+
+Result<ActionOutcome> ConsumePart(const ActionContext& ctx, Tx& tx) {
+  return Move(ctx, tx, MovementType::kConsume, -1);
+}
+
+Result<ActionOutcome> ViewPartDetail(const ActionContext& ctx, Tx& tx) {
+  const std::string part_id = PartIdOf(ctx);
+  CELESTE_ASSIGN_OR_RETURN(auto part, FindStockedPart(tx, ctx.yacht_id, part_id));
+  if (!part) {
+    return Status::NotFound("no part " + part_id + " in this yacht's catalog")
+        .WithDetail("field", "part_id");
+  }
+  CELESTE_ASSIGN_OR_RETURN(auto movements,
+                           RecentMovements(tx, ctx.yacht_id, part_id, kRecentMovements));
+  boost::json::object result = part->ToJson();
+  boost::json::array transactions;
+  transactions.reserve(movements.size());
+  for (const LedgerEntry& entry : movements) transactions.push_back(entry.ToJson());
+  result["transactions"] = std::move(transactions);
+  return PartOutcome(part_id, std::move(result), /*created=*/false);
+}
+
+Result<ActionOutcome> ListPartsAction(const ActionContext& ctx, Tx& tx) {
+  CELESTE_ASSIGN_OR_RETURN(auto cursor, CursorOf(ctx));
+  const PartQuery query{.text = OptText(ctx, "q"),
+                        .low_stock_only = ctx.OptBool("low_stock_only").value_or(false),
+                        .limit = static_cast<int>(ctx.OptInt("limit").value_or(kDefaultPageSize)),
+                        .after_id = cursor};
+  CELESTE_ASSIGN_OR_RETURN(PartPage page, ListParts(tx, ctx.yacht_id, query));
+  return PartOutcome(
+      "", {{"parts", PartsJson(page.parts, false)}, {"next_cursor", TextOrNull(page.next_cursor)}},
+      /*created=*/false);
+}
+
+Result<ActionOutcome> ViewLowStock(const ActionContext& ctx, Tx& tx) {
+  CELESTE_ASSIGN_OR_RETURN(auto parts, LowStockParts(tx, ctx.yacht_id));
+  return PartOutcome("", {{"parts", PartsJson(parts, true)}}, /*created=*/false);
+}
+
+}  // namespace celeste::parts

@@ -1,0 +1,114 @@
+#include "lenses/parts/parts_lens.h"
+
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "actions/field_builders.h"
+#include "lenses/parts/handlers.h"
+
+namespace celeste {
+namespace {
+
+using namespace fields;  // NOLINT(google-build-using-namespace): the builders read as a DSL
+
+// Who may add catalog parts: heads of department and the purser.
+RoleSet CatalogEditors() { return RoleSet::Hod().With(Role::kPurser); }
+
+FieldDef PartId() { return Required(Field("part_id", FieldType::kUuid, "Part")); }
+FieldDef Quantity() { return Required(PositiveQuantity("quantity", "Quantity")); }
+FieldDef Reference() { return Text("reference", "Reference (delivery note, PO...)", 200); }
+
+ActionDef Action(std::string id, std::string label, Variant variant, RoleSet allowed_roles,
+                 ActionHandler handler) {
+  ActionDef action;
+  action.id = std::move(id);
+  action.label = std::move(label);
+  action.lens = std::string(kPartsLensId);
+  action.variant = variant;
+  action.allowed_roles = allowed_roles;
+  action.handler = std::move(handler);
+  return action;
+}
+
+ActionDef AddPartDef() {
+  ActionDef action =
+      Action("add_part", "Add part to catalog", Variant::kMutate, CatalogEditors(), parts::AddPart);
+  action.fields = {
+      Required(Text("name", "Part name", 200)),        Text("part_number", "Part number", 100),
+      Text("manufacturer", "Manufacturer", 200),       Text("unit", "Unit", 50),
+      NonNegative("min_level", "Minimum stock level"), Text("location", "Storage location", 200)};
+  action.search_keywords = {"add part", "new part", "add to catalog", "new spare", "catalog part"};
+  return action;
+}
+
+ActionDef ReceivePartDef() {
+  ActionDef action =
+      Action("receive_part", "Receive stock", Variant::kMutate, RoleSet::All(), parts::ReceivePart);
+  action.fields = {PartId(), Quantity(), Required(Text("idempotency_key", "Idempotency key", 200)),
+                   Reference()};
+  action.search_keywords = {"receive part", "receive stock",    "book in",
+                            "stock in",     "delivery arrived", "add stock"};
+  return action;
+}
+
+ActionDef ConsumePartDef() {
+  ActionDef action =
+      Action("consume_part", "Use stock", Variant::kMutate, RoleSet::All(), parts::ConsumePart);
+  action.fields = {PartId(), Quantity(), Field("work_order_id", FieldType::kUuid, "Work order"),
+                   Text("idempotency_key", "Idempotency key", 200), Reference()};
+  action.search_keywords = {"consume part",    "use part",  "used spare",
+                            "take from stock", "stock out", "fit part"};
+  return action;
+}
+
+ActionDef ViewPartDetailDef() {
+  ActionDef action = Action("view_part_detail", "View part", Variant::kRead, RoleSet::All(),
+                            parts::ViewPartDetail);
+  action.fields = {PartId()};
+  action.search_keywords = {"view part", "part details", "stock level",
+                            "how many",  "on hand",      "part history"};
+  return action;
+}
+
+ActionDef ListPartsDef() {
+  ActionDef action =
+      Action("list_parts", "Parts", Variant::kRead, RoleSet::All(), parts::ListPartsAction);
+  action.fields = {Text("q", "Search", 100),
+                   Field("low_stock_only", FieldType::kBoolean, "Low stock only"), PageSize(),
+                   Text("cursor", "Next page", 64)};
+  action.search_keywords = {"parts",     "list parts", "spares",
+                            "inventory", "find part",  "parts catalog"};
+  return action;
+}
+
+ActionDef LowStockDef() {
+  ActionDef action =
+      Action("view_low_stock", "Low stock", Variant::kRead, RoleSet::All(), parts::ViewLowStock);
+  action.search_keywords = {"low stock", "running low", "below minimum", "reorder level",
+                            "stock alert"};
+  return action;
+}
+
+LensDef PartsLensDef() {
+  LensDef lens;
+  lens.id = std::string(kPartsLensId);
+  lens.label = "Parts";
+  lens.flags = {std::string(kPartsLensFlag)};
+  lens.probe_action = "view_low_stock";
+  lens.slo_p95_ms = 500;
+  return lens;
+}
+
+}  // namespace
+
+void RegisterPartsLens(Registry& registry) {
+  registry.AddLens(PartsLensDef());
+  for (ActionDef& action :
+       std::vector<ActionDef>{AddPartDef(), ReceivePartDef(), ConsumePartDef(), ViewPartDetailDef(),
+                              ListPartsDef(), LowStockDef()}) {
+    registry.AddAction(std::move(action));
+  }
+}
+
+}  // namespace celeste
