@@ -17,7 +17,8 @@ const std::set<std::string> kAllShoppingListActions = {
 
 // The parts lens's actions (suggestions may rank them below the shopping list's).
 const std::set<std::string> kAllPartsActions = {
-    "add_part", "receive_part", "consume_part", "view_part_detail", "list_parts", "view_low_stock"};
+    "add_part",   "receive_part",   "consume_part", "view_part_detail",
+    "list_parts", "view_low_stock", "adjust_stock", "order_part_with_approval"};
 
 // Actions a crew member must never be offered.
 const std::set<std::string> kHodOnlyActions = {
@@ -140,10 +141,14 @@ TEST_F(SuggestionsTest, TiedBestMatchesAreAmbiguousWithTheirCandidates) {
     std::set<std::string> tied;
   };
   const Case kCases[] = {
+      // "order" also names the parts lens's signed order, which every role may start.
       {"captain",
        "order",
-       {"create_shopping_list_item", "approve_shopping_list_item", "list_shopping_list_items"}},
-      {"crew", "order", {"create_shopping_list_item", "list_shopping_list_items"}},
+       {"create_shopping_list_item", "approve_shopping_list_item", "list_shopping_list_items",
+        "order_part_with_approval"}},
+      {"crew",
+       "order",
+       {"create_shopping_list_item", "list_shopping_list_items", "order_part_with_approval"}},
       {"crew",
        "request",
        {"create_shopping_list_item", "update_shopping_list_item", "view_shopping_list_item",

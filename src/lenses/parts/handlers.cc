@@ -4,6 +4,7 @@
 #include "lenses/json_values.h"
 #include "lenses/parts/catalog_part.h"
 #include "lenses/parts/stock_ledger.h"
+#include "lenses/shopping_list/shopping_list_lens.h"
 
 namespace celeste::parts {
 namespace {
@@ -140,6 +141,53 @@ Result<ActionOutcome> ListPartsAction(const ActionContext& ctx, Tx& tx) {
 Result<ActionOutcome> ViewLowStock(const ActionContext& ctx, Tx& tx) {
   CELESTE_ASSIGN_OR_RETURN(auto parts, LowStockParts(tx, ctx.yacht_id));
   return PartOutcome("", {{"parts", PartsJson(parts, true)}}, /*created=*/false);
+}
+
+Result<ActionOutcome> AdjustStock(const ActionContext& ctx, Tx& tx) {
+  const std::string part_id = PartIdOf(ctx);
+  const StockMovement movement{.part_id = part_id,
+                               .type = MovementType::kAdjust,
+                               .reference = OptText(ctx, "reason"),
+                               .idempotency_key = std::nullopt,
+                               .work_order_id = std::nullopt,
+                               .actor_id = ctx.user_id(),
+                               .actor_role = std::string(RoleName(ctx.role)),
+                               .at = ctx.now_text};
+  CELESTE_ASSIGN_OR_RETURN(StockAdjustment adjusted,
+                           AdjustTo(tx, ctx.yacht_id, movement, ctx.Num("new_quantity")));
+  const bool moved = adjusted.transaction_id.has_value();
+  return PartOutcome(part_id,
+                     {{"transaction_id", TextOrNull(adjusted.transaction_id)},
+                      {"part_id", part_id},
+                      {"type", "adjust"},
+                      {"previous_on_hand", NumberValue(adjusted.on_hand_before)},
+                      {"difference", NumberValue(adjusted.on_hand_after - adjusted.on_hand_before)},
+                      {"on_hand", NumberValue(adjusted.on_hand_after)}},
+                     /*created=*/moved);
+}
+
+Result<ActionOutcome> OrderPartWithApproval(const ActionContext& ctx, Tx& tx) {
+  if (ctx.signature == nullptr) return Status::Internal("a SIGNED action ran without a signature");
+  const SignatureRecord& signature = *ctx.signature;
+  const ApprovedPartRequest request{
+      .part_id = PartIdOf(ctx),
+      .quantity = ctx.Num("quantity"),
+      .urgency = ctx.OptStr("urgency").value_or("normal"),
+      .notes = OptText(ctx, "notes"),
+      .requester_id = ctx.user_id(),
+      .requester_role = ctx.role,
+      .approver_id = signature.signer_id,
+      .approver_role = signature.role_at_signing,
+      .approval_notes =
+          signature.reason ? signature.reason : std::optional<std::string>("signed order"),
+      .at = ctx.now_text};
+  CELESTE_ASSIGN_OR_RETURN(boost::json::object item,
+                           CreateApprovedPartRequest(tx, ctx.yacht_id, request));
+  const std::string item_id(item.at("id").as_string());
+  return ActionOutcome{.entity_type = "shopping_list_item",
+                       .entity_id = item_id,
+                       .result = std::move(item),
+                       .created = true};
 }
 
 }  // namespace celeste::parts

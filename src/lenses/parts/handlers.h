@@ -12,5 +12,8 @@ Result<ActionOutcome> ConsumePart(const ActionContext& ctx, Tx& tx);
 Result<ActionOutcome> ViewPartDetail(const ActionContext& ctx, Tx& tx);
 Result<ActionOutcome> ListPartsAction(const ActionContext& ctx, Tx& tx);
 Result<ActionOutcome> ViewLowStock(const ActionContext& ctx, Tx& tx);
+// SIGNED: ctx.signature names the signer.
+Result<ActionOutcome> AdjustStock(const ActionContext& ctx, Tx& tx);
+Result<ActionOutcome> OrderPartWithApproval(const ActionContext& ctx, Tx& tx);
 
 }  // namespace celeste::parts

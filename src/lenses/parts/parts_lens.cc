@@ -90,6 +90,29 @@ ActionDef LowStockDef() {
   return action;
 }
 
+ActionDef AdjustStockDef() {
+  ActionDef action = Action("adjust_stock", "Adjust stock (stock-take)", Variant::kSigned,
+                            CatalogEditors(), parts::AdjustStock);
+  action.signer_roles = {Role::kChiefEngineer, Role::kCaptain, Role::kManager};
+  action.fields = {PartId(), Required(NonNegative("new_quantity", "Counted quantity")),
+                   Required(Text("reason", "Reason", 500))};
+  action.search_keywords = {"adjust stock",  "stock take",  "stocktake",
+                            "correct stock", "count stock", "inventory count"};
+  return action;
+}
+
+ActionDef OrderPartWithApprovalDef() {
+  ActionDef action = Action("order_part_with_approval", "Order part (signed approval)",
+                            Variant::kSigned, RoleSet::All(), parts::OrderPartWithApproval);
+  action.signer_roles = {Role::kChiefEngineer, Role::kCaptain, Role::kPurser, Role::kManager};
+  action.fields = {PartId(), Quantity(),
+                   Enum("urgency", "Urgency", {"low", "normal", "high", "critical"}),
+                   Field("notes", FieldType::kText, "Notes")};
+  action.search_keywords = {"order part", "order with approval", "urgent order",
+                            "approve and order", "signed order"};
+  return action;
+}
+
 LensDef PartsLensDef() {
   LensDef lens;
   lens.id = std::string(kPartsLensId);
@@ -104,9 +127,9 @@ LensDef PartsLensDef() {
 
 void RegisterPartsLens(Registry& registry) {
   registry.AddLens(PartsLensDef());
-  for (ActionDef& action :
-       std::vector<ActionDef>{AddPartDef(), ReceivePartDef(), ConsumePartDef(), ViewPartDetailDef(),
-                              ListPartsDef(), LowStockDef()}) {
+  for (ActionDef& action : std::vector<ActionDef>{
+           AddPartDef(), ReceivePartDef(), ConsumePartDef(), ViewPartDetailDef(), ListPartsDef(),
+           LowStockDef(), AdjustStockDef(), OrderPartWithApprovalDef()}) {
     registry.AddAction(std::move(action));
   }
 }

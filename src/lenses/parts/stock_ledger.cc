@@ -73,14 +73,50 @@ std::string_view MovementTypeName(MovementType type) {
   return "adjust";
 }
 
+namespace {
+
+// The ledger row and the new balance, after the checks of RecordMovement; the balance row
+// is locked and holds `balance`.
+Result<RecordedMovement> Append(Tx& tx, std::string_view yacht_id, const StockMovement& movement,
+                                double balance) {
+  const double after = balance + movement.quantity;
+  if (after < 0) {
+    return Status::Error(ErrorCode::kBusinessRuleViolation,
+                         fmt::format("only {} in stock; {} requested", balance, -movement.quantity),
+                         {{"rule", "insufficient_stock"},
+                          {"on_hand", NumberValue(balance)},
+                          {"requested", NumberValue(-movement.quantity)}});
+  }
+  RecordedMovement recorded{.id = NewUuidV7(), .on_hand_before = balance, .on_hand_after = after};
+  CELESTE_RETURN_IF_ERROR(tx.ExecDeferred(
+      kInsertMovement,
+      {recorded.id, yacht_id, movement.part_id, movement.quantity, MovementTypeName(movement.type),
+       movement.reference, movement.idempotency_key, movement.work_order_id, movement.actor_id,
+       movement.actor_role, movement.at},
+      1));
+  CELESTE_RETURN_IF_ERROR(
+      tx.ExecDeferred(kUpdateBalance, {yacht_id, movement.part_id, after, movement.at}, 1));
+  return recorded;
+}
+
+// The balance, locked, or not_found for a part not in the yacht's catalog.
+Result<double> LockExistingBalance(Tx& tx, std::string_view yacht_id, std::string_view part_id,
+                                   std::string_view at) {
+  CELESTE_ASSIGN_OR_RETURN(auto balance, LockBalance(tx, yacht_id, part_id, at));
+  if (!balance) {
+    return Status::NotFound("no part " + std::string(part_id) + " in this yacht's catalog")
+        .WithDetail("field", "part_id");
+  }
+  return *balance;
+}
+
+}  // namespace
+
 Result<RecordedMovement> RecordMovement(Tx& tx, std::string_view yacht_id,
                                         const StockMovement& movement) {
   if (movement.quantity == 0) return Status::Internal("a stock movement of zero");
-  CELESTE_ASSIGN_OR_RETURN(auto balance, LockBalance(tx, yacht_id, movement.part_id, movement.at));
-  if (!balance) {
-    return Status::NotFound("no part " + movement.part_id + " in this yacht's catalog")
-        .WithDetail("field", "part_id");
-  }
+  CELESTE_ASSIGN_OR_RETURN(double balance,
+                           LockExistingBalance(tx, yacht_id, movement.part_id, movement.at));
   // Checked under the balance lock: a retry racing its original waits, then finds it.
   if (movement.idempotency_key) {
     CELESTE_ASSIGN_OR_RETURN(auto existing,
@@ -92,25 +128,22 @@ Result<RecordedMovement> RecordMovement(Tx& tx, std::string_view yacht_id,
                            {{"existing_id", existing->Text(0)}});
     }
   }
-  const double after = *balance + movement.quantity;
-  if (after < 0) {
-    return Status::Error(
-        ErrorCode::kBusinessRuleViolation,
-        fmt::format("only {} in stock; {} requested", *balance, -movement.quantity),
-        {{"rule", "insufficient_stock"},
-         {"on_hand", NumberValue(*balance)},
-         {"requested", NumberValue(-movement.quantity)}});
-  }
-  RecordedMovement recorded{.id = NewUuidV7(), .on_hand_before = *balance, .on_hand_after = after};
-  CELESTE_RETURN_IF_ERROR(tx.ExecDeferred(
-      kInsertMovement,
-      {recorded.id, yacht_id, movement.part_id, movement.quantity, MovementTypeName(movement.type),
-       movement.reference, movement.idempotency_key, movement.work_order_id, movement.actor_id,
-       movement.actor_role, movement.at},
-      1));
-  CELESTE_RETURN_IF_ERROR(
-      tx.ExecDeferred(kUpdateBalance, {yacht_id, movement.part_id, after, movement.at}, 1));
-  return recorded;
+  return Append(tx, yacht_id, movement, balance);
+}
+
+Result<StockAdjustment> AdjustTo(Tx& tx, std::string_view yacht_id, StockMovement movement,
+                                 double new_quantity) {
+  if (new_quantity < 0) return Status::Internal("a stock level below zero");
+  CELESTE_ASSIGN_OR_RETURN(double balance,
+                           LockExistingBalance(tx, yacht_id, movement.part_id, movement.at));
+  StockAdjustment adjustment{
+      .transaction_id = std::nullopt, .on_hand_before = balance, .on_hand_after = new_quantity};
+  if (new_quantity == balance) return adjustment;  // the count confirms the books
+  movement.quantity = new_quantity - balance;
+  movement.type = MovementType::kAdjust;
+  CELESTE_ASSIGN_OR_RETURN(RecordedMovement recorded, Append(tx, yacht_id, movement, balance));
+  adjustment.transaction_id = recorded.id;
+  return adjustment;
 }
 
 Result<double> OnHand(Tx& tx, std::string_view yacht_id, std::string_view part_id) {

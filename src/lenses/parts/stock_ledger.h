@@ -47,6 +47,19 @@ struct RecordedMovement {
 Result<RecordedMovement> RecordMovement(Tx& tx, std::string_view yacht_id,
                                         const StockMovement& movement);
 
+struct StockAdjustment {
+  std::optional<std::string> transaction_id;  // none when the count matched the balance
+  double on_hand_before = 0;
+  double on_hand_after = 0;
+};
+
+// Sets the part's balance to `new_quantity` (>= 0) with one adjust row of the difference
+// (a stock-take); no row when the balance already is `new_quantity`. `movement` gives the
+// part, actor, time and reference; its quantity and type are replaced. not_found as for
+// RecordMovement.
+Result<StockAdjustment> AdjustTo(Tx& tx, std::string_view yacht_id, StockMovement movement,
+                                 double new_quantity);
+
 // The part's balance: 0 for a part whose stock never moved.
 Result<double> OnHand(Tx& tx, std::string_view yacht_id, std::string_view part_id);
 

@@ -13,15 +13,17 @@ const Sql kSelectHistory{
     "SELECT id, item_id, from_status, to_status, actor_id, actor_role, at, notes "
     "FROM pms_shopping_list_state_history WHERE yacht_id = $1 AND item_id = $2 ORDER BY at, id"};
 
-// Within each run of rows with the same `at`, puts next the row that leaves the status the
-// row before it arrived at. (History ids come from the database's triggers and are
-// random, so they cannot order moves made at one instant.)
+// Within each run of rows with the same `at`, puts at each place the row that leaves the
+// status the row before it arrived at (the first row: the creation, from nothing). History
+// ids come from the database's triggers and are random, so they cannot order moves made at
+// one instant.
 void ChainSameInstant(std::vector<HistoryEntry>& history) {
-  for (size_t i = 1; i < history.size(); ++i) {
-    const HistoryEntry& prev = history[i - 1];
-    if (history[i].from_status == prev.to_status) continue;
+  for (size_t i = 0; i < history.size(); ++i) {
+    const std::optional<ShoppingListStatus> arrived =
+        i == 0 ? std::nullopt : std::optional<ShoppingListStatus>(history[i - 1].to_status);
+    if (history[i].from_status == arrived) continue;
     for (size_t j = i + 1; j < history.size() && history[j].at == history[i].at; ++j) {
-      if (history[j].from_status == prev.to_status) {
+      if (history[j].from_status == arrived) {
         std::rotate(history.begin() + static_cast<std::ptrdiff_t>(i),
                     history.begin() + static_cast<std::ptrdiff_t>(j),
                     history.begin() + static_cast<std::ptrdiff_t>(j + 1));

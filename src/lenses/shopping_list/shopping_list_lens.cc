@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "core/uuid.h"
+#include "lenses/parts/catalog_part.h"
 #include "lenses/shopping_list/action_defs.h"
 #include "lenses/shopping_list/item_transition.h"
 #include "lenses/shopping_list/shopping_list_item.h"
@@ -40,6 +42,51 @@ Status TransitionShoppingListItem(Tx& tx, std::string_view yacht_id, std::string
                                    .role = std::string(RoleName(actor_role)),
                                    .at = std::string(at)};
   return shopping_list::MoveItem(tx, item, to_status, actor, notes, what);
+}
+
+Result<boost::json::object> CreateApprovedPartRequest(Tx& tx, std::string_view yacht_id,
+                                                      const ApprovedPartRequest& request) {
+  CELESTE_ASSIGN_OR_RETURN(auto part, parts::LockPart(tx, yacht_id, request.part_id));
+  if (!part) {
+    return Status::NotFound("no part " + request.part_id + " in this yacht's catalog")
+        .WithDetail("field", "part_id");
+  }
+  CELESTE_ASSIGN_OR_RETURN(
+      auto existing, shopping_list::FindOpenItemForPart(tx, yacht_id, part->id, std::nullopt));
+  if (existing) {
+    return Status::Error(ErrorCode::kDuplicate,
+                         "an open shopping list item already requests this part",
+                         {{"existing_id", *existing}});
+  }
+  shopping_list::ShoppingListItem item;
+  item.id = NewUuidV7();
+  item.yacht_id = std::string(yacht_id);
+  item.part_name = part->name;
+  item.part_id = part->id;
+  item.part_number = part->part_number;
+  item.manufacturer = part->manufacturer;
+  item.unit = part->unit;
+  item.quantity_requested = request.quantity;
+  item.source_type = "manual_add";
+  item.urgency = request.urgency;
+  item.notes = request.notes;
+  item.status = ShoppingListStatus::kRequested;
+  item.created_by = request.requester_id;
+  item.created_at = request.at;
+  item.updated_at = request.at;
+  const shopping_list::Actor requester{.id = request.requester_id,
+                                       .role = std::string(RoleName(request.requester_role)),
+                                       .at = request.at};
+  const shopping_list::Actor approver{.id = request.approver_id,
+                                      .role = std::string(RoleName(request.approver_role)),
+                                      .at = request.at};
+  CELESTE_RETURN_IF_ERROR(shopping_list::InsertRequestedItem(tx, item, requester));
+  CELESTE_RETURN_IF_ERROR(shopping_list::RecordApproval(tx, yacht_id, item.id, request.quantity,
+                                                        request.approval_notes, approver));
+  CELESTE_RETURN_IF_ERROR(shopping_list::MoveItem(tx, item, ShoppingListStatus::kApproved, approver,
+                                                  request.approval_notes, "approve"));
+  CELESTE_ASSIGN_OR_RETURN(auto approved, shopping_list::LoadItem(tx, yacht_id, item.id));
+  return approved.ToJson();
 }
 
 }  // namespace celeste

@@ -10,8 +10,11 @@
 #include <string>
 #include <string_view>
 
+#include <boost/json/object.hpp>
+
 #include "actions/registry.h"
 #include "auth/roles.h"
+#include "core/result.h"
 #include "core/status.h"
 #include "lenses/shopping_list/item_status.h"
 #include "store/store.h"
@@ -39,5 +42,27 @@ Status TransitionShoppingListItem(Tx& tx, std::string_view yacht_id, std::string
                                   ShoppingListStatus to_status, std::string_view actor_id,
                                   Role actor_role, std::string_view at,
                                   const std::optional<std::string>& notes = std::nullopt);
+
+// A request for a catalog part made and approved at once (the parts lens's signed
+// order_part_with_approval): requested by one person, approved by another (the signer).
+struct ApprovedPartRequest {
+  std::string part_id;  // a catalog part of the yacht
+  double quantity = 0;  // requested and approved
+  std::string urgency = "normal";
+  std::optional<std::string> notes;
+  std::string requester_id;
+  Role requester_role = Role::kCrew;
+  std::string approver_id;
+  Role approver_role = Role::kCrew;
+  std::optional<std::string> approval_notes;
+  std::string at;  // RFC 3339
+};
+
+// Creates the item inside the caller's transaction: status approved, its history showing
+// the request (requester) then the approval (approver). not_found when the part is not in
+// the yacht's catalog; duplicate (details.existing_id) when an open item already requests
+// it. Returns the item as view_shopping_list_item shows it.
+Result<boost::json::object> CreateApprovedPartRequest(Tx& tx, std::string_view yacht_id,
+                                                      const ApprovedPartRequest& request);
 
 }  // namespace celeste
