@@ -15,5 +15,6 @@ std::vector<Command> AddUserCommands(CLI::App& cli);
 Command AddTokenCommand(CLI::App& cli);
 std::vector<Command> AddFlagsCommands(CLI::App& cli);
 std::vector<Command> AddAuditCommands(CLI::App& cli);
+std::vector<Command> AddPartsCommands(CLI::App& cli);
 
 }  // namespace celeste

@@ -21,6 +21,7 @@ int main(int argc, char** argv) {
   commands.push_back(AddTokenCommand(cli));
   for (auto& c : AddFlagsCommands(cli)) commands.push_back(c);
   for (auto& c : AddAuditCommands(cli)) commands.push_back(c);
+  for (auto& c : AddPartsCommands(cli)) commands.push_back(c);
 
   try {
     cli.parse(argc, argv);
