@@ -100,6 +100,19 @@ TEST_F(PartsCliTest, ImportAddsPartsWithOpeningBalancesVisibleOverHttp) {
       << r.out;
   ASSERT_EQ(ListParts(A()).size(), 3u);
   EXPECT_TRUE(ListParts(B()).empty()) << "the import leaked onto yacht B";
+  // The import is in the yacht's audit chain, once, and the chain still verifies.
+  ClientResponse log = Get(UserA("captain"), "/v1/audit?yacht_id=" + A().id + "&limit=1000");
+  ASSERT_EQ(log.status, 200) << Describe(log);
+  const boost::json::value log_json = log.Json();
+  int imports = 0;
+  for (const auto& e : log_json.at("entries").as_array()) {
+    if (e.at("action") != "parts_import") continue;
+    ++imports;
+    EXPECT_EQ(e.at("payload").at("imported"), boost::json::value(3)) << e;
+    EXPECT_EQ(e.at("payload").at("opening_balances"), boost::json::value(2)) << e;
+  }
+  EXPECT_EQ(imports, 1);
+  EXPECT_EQ(server_->Cli({"audit", "verify"}).exit_code, 0);
 
   const boost::json::object impeller = PartNamed(A(), "Impeller, raw water pump");
   ASSERT_FALSE(impeller.empty());
