@@ -294,3 +294,45 @@ TEST_F(SuggestionsTest, ListedFieldsAreFullyDescribed) {
 
 }  // namespace
 }  // namespace celeste::testing
+
+namespace celeste::testing {
+namespace {
+
+// The parts lens by role (issue 4): each query's best match, and what a role may never be
+// offered.
+TEST_F(SuggestionsTest, PartsSuggestionsFollowTheRole) {
+  struct Case {
+    const char* role;
+    const char* query;
+    const char* best;
+  };
+  const Case kCases[] = {
+      {"crew", "receive stock", "receive_part"},
+      {"crew", "use part", "consume_part"},
+      {"crew", "low stock", "view_low_stock"},
+      {"crew", "order with approval", "order_part_with_approval"},
+      {"chief_engineer", "add part", "add_part"},
+      {"chief_engineer", "stock take", "adjust_stock"},
+      {"captain", "stock take", "adjust_stock"},
+      {"captain", "low stock", "view_low_stock"},
+  };
+  for (const Case& c : kCases) {
+    boost::json::object body = Suggest(UserA(c.role), c.query);
+    std::vector<std::string> ids = ActionIds(body, "suggestions");
+    ASSERT_FALSE(ids.empty()) << c.role << " '" << c.query << "'";
+    EXPECT_EQ(ids.front(), c.best) << c.role << " '" << c.query << "' ranked: " << Join(ids);
+  }
+  // Crew may not add parts or adjust stock (heads of department and the purser may).
+  for (const char* query : {"add part", "stock take", "adjust stock", "new part"}) {
+    boost::json::object body = Suggest(UserA("crew"), query);
+    for (const char* key : {"suggestions", "candidates"}) {
+      for (const std::string& id : ActionIds(body, key)) {
+        EXPECT_NE(id, "add_part") << "crew '" << query << "'";
+        EXPECT_NE(id, "adjust_stock") << "crew '" << query << "'";
+      }
+    }
+  }
+}
+
+}  // namespace
+}  // namespace celeste::testing
