@@ -1,5 +1,7 @@
 #include "actions/action.h"
 
+#include "core/uuid.h"
+
 #include "core/json.h"
 
 namespace celeste {
@@ -56,6 +58,15 @@ boost::json::object SignatureRecord::ToJson() const {
 std::string ActionContext::Str(std::string_view key) const {
   return GetString(payload, key).value_or("");
 }
+Result<std::optional<std::string>> ActionContext::Cursor() const {
+  auto cursor = OptStr("cursor");
+  if (!cursor) return std::optional<std::string>();
+  if (!IsUuid(*cursor)) {
+    return Status::InvalidField("cursor", "'cursor' must be a next_cursor this list returned");
+  }
+  return std::optional<std::string>(NormalizeUuid(*cursor));
+}
+
 std::optional<std::string> ActionContext::OptStr(std::string_view key) const {
   return GetString(payload, key);
 }

@@ -89,6 +89,9 @@ struct ActionContext {
   std::optional<int64_t> OptInt(std::string_view key) const;
   std::optional<bool> OptBool(std::string_view key) const;
   bool Has(std::string_view key) const;
+  // The "cursor" of an id-ordered list: nullopt when absent; invalid_field unless it is an
+  // id (a next_cursor the list returned), normalised.
+  Result<std::optional<std::string>> Cursor() const;
 };
 
 struct ActionOutcome {

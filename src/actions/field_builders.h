@@ -1,14 +1,29 @@
-// Small builders for the FieldDefs lenses declare (actions/action.h), so that an action's
-// field list reads as one line per field.
+// Small builders for the ActionDefs and FieldDefs lenses declare (actions/action.h), so
+// that an action's definition reads as a few lines.
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
 #include "actions/action.h"
 
 namespace celeste::fields {
+
+// An action of `lens` with its id, label, variant, initiators and handler; the caller adds
+// fields, keywords and signers.
+inline ActionDef Action(std::string_view lens, std::string id, std::string label, Variant variant,
+                        RoleSet allowed_roles, ActionHandler handler) {
+  ActionDef action;
+  action.id = std::move(id);
+  action.label = std::move(label);
+  action.lens = std::string(lens);
+  action.variant = variant;
+  action.allowed_roles = allowed_roles;
+  action.handler = std::move(handler);
+  return action;
+}
 
 inline FieldDef Field(std::string name, FieldType type, std::string label) {
   FieldDef field;

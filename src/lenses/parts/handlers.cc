@@ -55,15 +55,6 @@ Result<ActionOutcome> Move(const ActionContext& ctx, Tx& tx, MovementType type, 
                      /*created=*/true);
 }
 
-Result<std::optional<std::string>> CursorOf(const ActionContext& ctx) {
-  auto cursor = ctx.OptStr("cursor");
-  if (!cursor) return std::optional<std::string>();
-  if (!IsUuid(*cursor)) {
-    return Status::InvalidField("cursor", "'cursor' must be a next_cursor this list returned");
-  }
-  return std::optional<std::string>(NormalizeUuid(*cursor));
-}
-
 boost::json::array PartsJson(const std::vector<StockedPart>& parts, bool with_shortfall) {
   boost::json::array out;
   out.reserve(parts.size());
@@ -127,7 +118,7 @@ Result<ActionOutcome> ViewPartDetail(const ActionContext& ctx, Tx& tx) {
 }
 
 Result<ActionOutcome> ListPartsAction(const ActionContext& ctx, Tx& tx) {
-  CELESTE_ASSIGN_OR_RETURN(auto cursor, CursorOf(ctx));
+  CELESTE_ASSIGN_OR_RETURN(auto cursor, ctx.Cursor());
   const PartQuery query{.text = OptText(ctx, "q"),
                         .low_stock_only = ctx.OptBool("low_stock_only").value_or(false),
                         .limit = static_cast<int>(ctx.OptInt("limit").value_or(kDefaultPageSize)),

@@ -21,14 +21,8 @@ FieldDef Reference() { return Text("reference", "Reference (delivery note, PO...
 
 ActionDef Action(std::string id, std::string label, Variant variant, RoleSet allowed_roles,
                  ActionHandler handler) {
-  ActionDef action;
-  action.id = std::move(id);
-  action.label = std::move(label);
-  action.lens = std::string(kPartsLensId);
-  action.variant = variant;
-  action.allowed_roles = allowed_roles;
-  action.handler = std::move(handler);
-  return action;
+  return fields::Action(kPartsLensId, std::move(id), std::move(label), variant, allowed_roles,
+                        std::move(handler));
 }
 
 ActionDef AddPartDef() {

@@ -34,14 +34,8 @@ FieldDef MinLevel() { return NonNegative("min_level", "Minimum stock level"); }
 
 ActionDef Action(std::string id, std::string label, Variant variant, RoleSet allowed_roles,
                  ActionHandler handler) {
-  ActionDef action;
-  action.id = std::move(id);
-  action.label = std::move(label);
-  action.lens = std::string(kShoppingListLensId);
-  action.variant = variant;
-  action.allowed_roles = allowed_roles;
-  action.handler = std::move(handler);
-  return action;
+  return fields::Action(kShoppingListLensId, std::move(id), std::move(label), variant,
+                        allowed_roles, std::move(handler));
 }
 
 ActionDef CreateDef() {

@@ -134,16 +134,6 @@ Result<std::optional<ShoppingListStatus>> StatusFilterOf(const ActionContext& ct
   return std::optional<ShoppingListStatus>(*status);
 }
 
-// Cursors are the id of the last item of the previous page; nothing else is accepted.
-Result<std::optional<std::string>> CursorOf(const ActionContext& ctx) {
-  auto cursor = ctx.OptStr("cursor");
-  if (!cursor) return std::optional<std::string>();
-  if (!IsUuid(*cursor)) {
-    return Status::InvalidField("cursor", "'cursor' must be a next_cursor this list returned");
-  }
-  return std::optional<std::string>(NormalizeUuid(*cursor));
-}
-
 }  // namespace
 
 Result<ActionOutcome> CreateShoppingListItem(const ActionContext& ctx, Tx& tx) {
@@ -237,8 +227,7 @@ Result<ActionOutcome> PromoteCandidateToPart(const ActionContext& ctx, Tx& tx) {
                    .created_by = ctx.user_id()};
   if (!part.part_number) part.part_number = item.part_number;
   if (part.part_number) {
-    CELESTE_ASSIGN_OR_RETURN(auto existing,
-                             LockPartNumber(tx, ctx.yacht_id, *part.part_number));
+    CELESTE_ASSIGN_OR_RETURN(auto existing, LockPartNumber(tx, ctx.yacht_id, *part.part_number));
     if (existing) {
       return Status::Error(ErrorCode::kDuplicate,
                            "the catalog already has a part with part number " + *part.part_number,
@@ -272,7 +261,7 @@ Result<ActionOutcome> ViewShoppingListHistory(const ActionContext& ctx, Tx& tx) 
 
 Result<ActionOutcome> ListShoppingListItems(const ActionContext& ctx, Tx& tx) {
   CELESTE_ASSIGN_OR_RETURN(auto status, StatusFilterOf(ctx));
-  CELESTE_ASSIGN_OR_RETURN(auto cursor, CursorOf(ctx));
+  CELESTE_ASSIGN_OR_RETURN(auto cursor, ctx.Cursor());
   const int64_t limit =
       std::clamp<int64_t>(ctx.OptInt("limit").value_or(kDefaultPageSize), 1, kMaxPageSize);
   CELESTE_ASSIGN_OR_RETURN(auto page, ListItems(tx, ctx.yacht_id, status, cursor, limit));

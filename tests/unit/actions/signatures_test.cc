@@ -96,7 +96,9 @@ class SignaturesTest : public ::testing::Test {
               .password = "correct horse",
               .name = name,
               .pin = std::move(pin),
-              .id = std::nullopt};
+              .id = std::nullopt,
+              .yacht_id = std::nullopt,
+              .role = std::nullopt};
     auto id = directory_->AddUser(u);
     EXPECT_TRUE(id.ok()) << id.status().ToString();
     EXPECT_TRUE(directory_->SetMembership(*id, yacht, role, active).ok());
