@@ -76,18 +76,29 @@ Options Parse(int argc, char** argv) {
       if (end == value.c_str() || *end != '\0' || n < min) Usage(("bad number for " + arg).c_str());
       return static_cast<int64_t>(n);
     };
-    if (arg == "--db") o.db = value;
-    else if (arg == "--yacht") o.yacht = value;
-    else if (arg == "--actor") o.actor = value;
-    else if (arg == "--role") o.role = value;
-    else if (arg == "--mode") o.mode = value;
-    else if (arg == "--parts") o.parts = number(1);
-    else if (arg == "--ledger-rows") o.rows = number(0);
-    else if (arg == "--batch") o.batch = number(1);
-    else if (arg == "--seed") o.seed = static_cast<uint32_t>(number(0));
-    else Usage(("unknown option " + arg).c_str());
+    if (arg == "--db")
+      o.db = value;
+    else if (arg == "--yacht")
+      o.yacht = value;
+    else if (arg == "--actor")
+      o.actor = value;
+    else if (arg == "--role")
+      o.role = value;
+    else if (arg == "--mode")
+      o.mode = value;
+    else if (arg == "--parts")
+      o.parts = number(1);
+    else if (arg == "--ledger-rows")
+      o.rows = number(0);
+    else if (arg == "--batch")
+      o.batch = number(1);
+    else if (arg == "--seed")
+      o.seed = static_cast<uint32_t>(number(0));
+    else
+      Usage(("unknown option " + arg).c_str());
   }
-  if (o.db.empty() || o.yacht.empty() || o.actor.empty()) Usage("--db, --yacht and --actor are required");
+  if (o.db.empty() || o.yacht.empty() || o.actor.empty())
+    Usage("--db, --yacht and --actor are required");
   if (o.mode != "record" && o.mode != "bulk") Usage("--mode is record or bulk");
   return o;
 }
@@ -195,7 +206,8 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "seed_parts: inserting parts: %s\n", s.ToString().c_str());
     return 1;
   }
-  std::fprintf(stderr, "seed_parts: %lld parts (%lld to end low stock) in %.1f s; ledger: %lld rows "
+  std::fprintf(stderr,
+               "seed_parts: %lld parts (%lld to end low stock) in %.1f s; ledger: %lld rows "
                "(%lld receives, %lld consumes), mode %s, %lld rows per transaction\n",
                static_cast<long long>(o.parts), static_cast<long long>(low), Seconds(started),
                static_cast<long long>(o.rows), static_cast<long long>(receives),
@@ -273,9 +285,7 @@ int main(int argc, char** argv) {
   if (bulk && o.rows > 0) {
     const auto stock_started = std::chrono::steady_clock::now();
     s = store.Run(TxMode::kWrite, o.yacht, [&](Tx& tx) -> Status {
-      return tx
-          .Exec(kStockFromLedger, {o.yacht, celeste::FormatRfc3339(clock.Now())})
-          .status();
+      return tx.Exec(kStockFromLedger, {o.yacht, celeste::FormatRfc3339(clock.Now())}).status();
     });
     if (!s.ok()) {
       std::fprintf(stderr, "seed_parts: balances from the ledger: %s\n", s.ToString().c_str());
@@ -287,9 +297,10 @@ int main(int argc, char** argv) {
   store.Close();
   std::fprintf(stderr, "seed_parts: done in %.1f s (ledger %.1f s)\n", Seconds(started),
                Seconds(ledger_started));
-  std::printf("{\"parts\":%lld,\"low_stock_parts\":%lld,\"ledger_rows\":%lld,\"mode\":\"%s\","
-              "\"seconds\":%.1f}\n",
-              static_cast<long long>(o.parts), static_cast<long long>(low),
-              static_cast<long long>(o.rows), o.mode.c_str(), Seconds(started));
+  std::printf(
+      "{\"parts\":%lld,\"low_stock_parts\":%lld,\"ledger_rows\":%lld,\"mode\":\"%s\","
+      "\"seconds\":%.1f}\n",
+      static_cast<long long>(o.parts), static_cast<long long>(low), static_cast<long long>(o.rows),
+      o.mode.c_str(), Seconds(started));
   return 0;
 }
