@@ -275,6 +275,18 @@ TEST_F(PartsTest, AReusedIdempotencyKeyIsADuplicateAndMovesNothing) {
   EXPECT_EQ(LedgerRows(part_id), 2u);
 }
 
+TEST_F(PartsTest, ABlankIdempotencyKeyOnAConsumeIsNoKey) {
+  const std::string part = AddPart({{"name", "Shackle"}});
+  Stock(part, 5);
+  for (const char* key : {"", "   "}) {
+    ClientResponse first = Consume(part, 1, {{"idempotency_key", key}});
+    ASSERT_EQ(first.status, 201) << Describe(first);
+    ClientResponse second = Consume(part, 1, {{"idempotency_key", key}});
+    EXPECT_EQ(second.status, 201) << "a blank key must not make a duplicate: " << Describe(second);
+  }
+  EXPECT_EQ(OnHand(part), 1);
+}
+
 TEST_F(PartsTest, ConsumingMoreThanOnHandIsRefusedAndChangesNothing) {
   const std::string part_id = AddPart({{"name", "Impeller gasket"}});
   const std::string empty_part = AddPart({{"name", "Never stocked"}});

@@ -40,7 +40,7 @@ Result<ActionOutcome> Move(const ActionContext& ctx, Tx& tx, MovementType type, 
                                .quantity = sign * ctx.Num("quantity"),
                                .type = type,
                                .reference = OptText(ctx, "reference"),
-                               .idempotency_key = ctx.OptStr("idempotency_key"),
+                               .idempotency_key = OptText(ctx, "idempotency_key"),  // blank: none
                                .work_order_id = work_order,
                                .actor_id = ctx.user_id(),
                                .actor_role = std::string(RoleName(ctx.role)),
