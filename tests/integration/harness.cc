@@ -2,6 +2,7 @@
 
 #include <fcntl.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -58,8 +59,13 @@ pid_t Spawn(const std::vector<std::string>& args, const std::vector<std::string>
   std::vector<std::string> env_store = env;
   for (auto& e : env_store) envp.push_back(e.data());
   envp.push_back(nullptr);
+  const pid_t parent = getpid();
   pid_t pid = fork();
   if (pid == 0) {
+    // A server or CLI must not outlive a test process that crashes or is killed: it would
+    // keep its port and database. SIGTERM follows the parent's death.
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != parent) _exit(127);  // the parent died before prctl took effect
     int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
     int in = open("/dev/null", O_RDONLY);
@@ -348,8 +354,13 @@ RunResult RunProgram(const std::vector<std::string>& argv) {
   std::vector<char*> args;
   for (auto& a : store) args.push_back(a.data());
   args.push_back(nullptr);
+  const pid_t parent = getpid();
   pid_t pid = fork();
   if (pid == 0) {
+    // A server or CLI must not outlive a test process that crashes or is killed: it would
+    // keep its port and database. SIGTERM follows the parent's death.
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != parent) _exit(127);  // the parent died before prctl took effect
     int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     int in = open("/dev/null", O_RDONLY);
