@@ -1,6 +1,7 @@
 // Concurrent writers: 200 creates over 20 kept-alive connections all land, each exactly
 // once, with one audit row each and an intact hash chain.
 #include <atomic>
+#include <functional>
 #include <set>
 #include <string>
 #include <thread>
@@ -170,6 +171,34 @@ class PartRaceTest : public IntegrationTest {
     server_ = std::make_unique<TestServer>(TestServerOptions{.threads = kRacers, .pool = kRacers});
     client_ = std::make_unique<HttpClient>(server_->Client());
   }
+
+  // Sends `action` kRacers times at once as `role` on yacht A, racer i with payload(i), each
+  // on its own connection; returns the answers in racer order.
+  std::vector<ClientResponse> Race(const std::string& role, const std::string& action,
+                                   const std::function<boost::json::object(int)>& payload) {
+    std::vector<std::string> tokens;
+    std::vector<HttpClient> clients;
+    for (int i = 0; i < kRacers; ++i) {
+      tokens.push_back(server_->TokenFor(UserA(role)));
+      clients.push_back(server_->Client());
+    }
+    std::vector<ClientResponse> answers(kRacers);
+    std::atomic<int> ready{0};
+    std::vector<std::thread> threads;
+    for (int i = 0; i < kRacers; ++i) {
+      threads.emplace_back([&, i] {
+        ++ready;
+        while (ready.load() < kRacers) std::this_thread::yield();  // start together
+        boost::json::object body{
+            {"action", action}, {"context", {{"yacht_id", A().id}}}, {"payload", payload(i)}};
+        auto r = clients[i].Post("/v1/actions/execute", ToJson(body),
+                                 {{"Authorization", "Bearer " + tokens[i]}});
+        if (r.ok()) answers[i] = *r;
+      });
+    }
+    for (auto& th : threads) th.join();
+    return answers;
+  }
 };
 
 TEST_F(PartRaceTest, RacingCreatesForOnePartMakeOneItemAndDuplicatesNamingIt) {
@@ -185,32 +214,13 @@ TEST_F(PartRaceTest, RacingCreatesForOnePartMakeOneItemAndDuplicatesNamingIt) {
               {{"item_id", candidate}, {"rejection_reason", "cleared for the race"}});
   ASSERT_EQ(rejected.status, 200) << Describe(rejected);
 
-  std::vector<std::string> tokens;
-  std::vector<HttpClient> clients;
-  for (int i = 0; i < kRacers; ++i) {
-    tokens.push_back(server_->TokenFor(UserA("crew")));
-    clients.push_back(server_->Client());
-  }
-  std::vector<ClientResponse> answers(kRacers);
-  std::atomic<int> ready{0};
-  std::vector<std::thread> threads;
-  for (int i = 0; i < kRacers; ++i) {
-    threads.emplace_back([&, i] {
-      ++ready;
-      while (ready.load() < kRacers) std::this_thread::yield();  // start together
-      boost::json::object body{{"action", "create_shopping_list_item"},
-                               {"context", {{"yacht_id", A().id}}},
-                               {"payload",
-                                {{"part_name", "Race pump"},
-                                 {"part_id", part_id},
-                                 {"quantity_requested", 1},
-                                 {"source_type", "manual_add"}}}};
-      auto r = clients[i].Post("/v1/actions/execute", ToJson(body),
-                               {{"Authorization", "Bearer " + tokens[i]}});
-      if (r.ok()) answers[i] = *r;
-    });
-  }
-  for (auto& th : threads) th.join();
+  const std::vector<ClientResponse> answers =
+      Race("crew", "create_shopping_list_item", [&](int) -> boost::json::object {
+        return {{"part_name", "Race pump"},
+                {"part_id", part_id},
+                {"quantity_requested", 1},
+                {"source_type", "manual_add"}};
+      });
 
   std::string created_id;
   int created = 0, duplicates = 0;
@@ -231,12 +241,6 @@ TEST_F(PartRaceTest, RacingCreatesForOnePartMakeOneItemAndDuplicatesNamingIt) {
   EXPECT_EQ(duplicates, kRacers - 1);
 }
 
-}  // namespace
-}  // namespace celeste::testing
-
-namespace celeste::testing {
-namespace {
-
 TEST_F(PartRaceTest, RacingPromotionsToOnePartNumberMakeOnePartAndDuplicatesNamingIt) {
   // Several candidates promoted at once under one part number: one catalog part.
   std::vector<std::string> candidates;
@@ -244,29 +248,10 @@ TEST_F(PartRaceTest, RacingPromotionsToOnePartNumberMakeOnePartAndDuplicatesNami
     candidates.push_back(
         CreateItem(UserA("crew"), A().id, {{"part_name", "Strainer " + std::to_string(i)}}));
   }
-  std::vector<std::string> tokens;
-  std::vector<HttpClient> clients;
-  for (int i = 0; i < kRacers; ++i) {
-    tokens.push_back(server_->TokenFor(UserA("chief_engineer")));
-    clients.push_back(server_->Client());
-  }
-  std::vector<ClientResponse> answers(kRacers);
-  std::atomic<int> ready{0};
-  std::vector<std::thread> threads;
-  for (int i = 0; i < kRacers; ++i) {
-    threads.emplace_back([&, i] {
-      ++ready;
-      while (ready.load() < kRacers) std::this_thread::yield();  // start together
-      boost::json::object body{
-          {"action", "promote_candidate_to_part"},
-          {"context", {{"yacht_id", A().id}}},
-          {"payload", {{"item_id", candidates[i]}, {"part_number", "STR-RACE"}}}};
-      auto r = clients[i].Post("/v1/actions/execute", ToJson(body),
-                               {{"Authorization", "Bearer " + tokens[i]}});
-      if (r.ok()) answers[i] = *r;
-    });
-  }
-  for (auto& th : threads) th.join();
+  const std::vector<ClientResponse> answers =
+      Race("chief_engineer", "promote_candidate_to_part", [&](int i) -> boost::json::object {
+        return {{"item_id", candidates[i]}, {"part_number", "STR-RACE"}};
+      });
 
   std::string part_id;
   int created = 0;

@@ -48,34 +48,46 @@ std::vector<std::string> ChildEnv(const std::vector<std::string>& extra) {
   return env;
 }
 
-// Forks and execs the celeste binary with stdout/stderr sent to files.
-pid_t Spawn(const std::vector<std::string>& args, const std::vector<std::string>& env,
-            const std::string& out_path, const std::string& err_path) {
-  std::vector<std::string> argv_store = {CELESTE_BINARY};
-  argv_store.insert(argv_store.end(), args.begin(), args.end());
-  std::vector<char*> argv, envp;
-  for (auto& a : argv_store) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  std::vector<std::string> env_store = env;
+// Forks and runs argv[0] (searched in PATH) with stdin from /dev/null and stdout/stderr
+// sent to files; `env` null keeps this process's environment. The child dies with this
+// process: a server or CLI must not outlive a test that crashes or is killed (it would
+// keep its port and database).
+pid_t SpawnProcess(const std::vector<std::string>& argv, const std::vector<std::string>* env,
+                   const std::string& out_path, const std::string& err_path, bool append_err) {
+  std::vector<std::string> argv_store = argv;
+  std::vector<char*> args, envp;
+  for (auto& a : argv_store) args.push_back(a.data());
+  args.push_back(nullptr);
+  std::vector<std::string> env_store = env ? *env : std::vector<std::string>{};
   for (auto& e : env_store) envp.push_back(e.data());
   envp.push_back(nullptr);
   const pid_t parent = getpid();
   pid_t pid = fork();
   if (pid == 0) {
-    // A server or CLI must not outlive a test process that crashes or is killed: it would
-    // keep its port and database. SIGTERM follows the parent's death.
     prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (getppid() != parent) _exit(127);  // the parent died before prctl took effect
     int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    int err = open(err_path.c_str(), O_WRONLY | O_CREAT | (append_err ? O_APPEND : O_TRUNC), 0644);
     int in = open("/dev/null", O_RDONLY);
     dup2(in, 0);
     dup2(out, 1);
     dup2(err, 2);
-    execve(argv[0], argv.data(), envp.data());
+    if (env) {
+      execvpe(args[0], args.data(), envp.data());
+    } else {
+      execvp(args[0], args.data());
+    }
     _exit(127);
   }
   return pid;
+}
+
+// Starts the celeste binary; its log is appended to `err_path` across restarts.
+pid_t Spawn(const std::vector<std::string>& args, const std::vector<std::string>& env,
+            const std::string& out_path, const std::string& err_path) {
+  std::vector<std::string> argv = {CELESTE_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return SpawnProcess(argv, &env, out_path, err_path, /*append_err=*/true);
 }
 
 std::string TempDir() {
@@ -350,26 +362,7 @@ std::map<int, int64_t> ResponseCountsByStatus(const TestServer& server) {
 RunResult RunProgram(const std::vector<std::string>& argv) {
   const std::string dir = TempDir();
   const std::string out_path = dir + "/out", err_path = dir + "/err";
-  std::vector<std::string> store = argv;
-  std::vector<char*> args;
-  for (auto& a : store) args.push_back(a.data());
-  args.push_back(nullptr);
-  const pid_t parent = getpid();
-  pid_t pid = fork();
-  if (pid == 0) {
-    // A server or CLI must not outlive a test process that crashes or is killed: it would
-    // keep its port and database. SIGTERM follows the parent's death.
-    prctl(PR_SET_PDEATHSIG, SIGTERM);
-    if (getppid() != parent) _exit(127);  // the parent died before prctl took effect
-    int out = open(out_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int err = open(err_path.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-    int in = open("/dev/null", O_RDONLY);
-    dup2(in, 0);
-    dup2(out, 1);
-    dup2(err, 2);
-    execvp(args[0], args.data());
-    _exit(127);
-  }
+  const pid_t pid = SpawnProcess(argv, nullptr, out_path, err_path, /*append_err=*/false);
   int status = 0;
   waitpid(pid, &status, 0);
   RunResult r;
