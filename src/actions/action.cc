@@ -70,6 +70,35 @@ Result<std::optional<std::string>> ActionContext::Cursor() const {
 std::optional<std::string> ActionContext::OptStr(std::string_view key) const {
   return GetString(payload, key);
 }
+
+namespace {
+std::string Trim(std::string_view text) {
+  constexpr std::string_view kSpace = " \t\r\n\f\v";
+  const size_t first = text.find_first_not_of(kSpace);
+  if (first == std::string_view::npos) return {};
+  const size_t last = text.find_last_not_of(kSpace);
+  return std::string(text.substr(first, last - first + 1));
+}
+}  // namespace
+
+std::optional<std::string> ActionContext::OptText(std::string_view key) const {
+  auto text = OptStr(key);
+  if (!text) return std::nullopt;
+  std::string trimmed = Trim(*text);
+  if (trimmed.empty()) return std::nullopt;
+  return trimmed;
+}
+Result<std::string> ActionContext::NonBlankText(std::string_view key) const {
+  auto text = OptText(key);
+  if (!text) return Status::InvalidField(key, "'" + std::string(key) + "' must not be blank");
+  return *std::move(text);
+}
+std::string ActionContext::Id(std::string_view key) const { return NormalizeUuid(Str(key)); }
+std::optional<std::string> ActionContext::OptId(std::string_view key) const {
+  auto id = OptStr(key);
+  if (!id) return std::nullopt;
+  return NormalizeUuid(*id);
+}
 double ActionContext::Num(std::string_view key) const {
   return GetNumber(payload, key).value_or(0);
 }

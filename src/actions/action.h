@@ -89,6 +89,13 @@ struct ActionContext {
   std::optional<int64_t> OptInt(std::string_view key) const;
   std::optional<bool> OptBool(std::string_view key) const;
   bool Has(std::string_view key) const;
+  // Free text with surrounding blanks removed; blank counts as absent (forms send "").
+  std::optional<std::string> OptText(std::string_view key) const;
+  // A required text field, trimmed; invalid_field when it is blank.
+  Result<std::string> NonBlankText(std::string_view key) const;
+  // An id field (validated as a UUID) in canonical lower-case form; Id for required ones.
+  std::string Id(std::string_view key) const;
+  std::optional<std::string> OptId(std::string_view key) const;
   // The "cursor" of an id-ordered list: nullopt when absent; invalid_field unless it is an
   // id (a next_cursor the list returned), normalised.
   Result<std::optional<std::string>> Cursor() const;

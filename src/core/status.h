@@ -80,6 +80,14 @@ class Status {
 
   Status&& WithRetryAfter(int seconds) &&;
   Status&& WithDetail(std::string_view key, boost::json::value value) &&;
+  // Text details (ids, field names), from any string type.
+  Status&& WithDetail(std::string_view key, std::string_view text) && {
+    return std::move(*this).WithDetail(
+        key, boost::json::value(boost::json::string_view(text.data(), text.size())));
+  }
+  Status&& WithDetail(std::string_view key, const char* text) && {
+    return std::move(*this).WithDetail(key, std::string_view(text));
+  }
 
   // "invalid_field: quantity must be > 0" (for logs and CLI output).
   std::string ToString() const;

@@ -13,17 +13,7 @@ constexpr std::string_view kPartEntityType = "part";
 constexpr int kRecentMovements = 20;
 constexpr int kDefaultPageSize = 50;
 
-// Optional text with surrounding blanks removed; blank counts as absent.
-std::optional<std::string> OptText(const ActionContext& ctx, std::string_view key) {
-  auto text = ctx.OptStr(key);
-  if (!text) return std::nullopt;
-  const size_t first = text->find_first_not_of(" \t\r\n");
-  if (first == std::string::npos) return std::nullopt;
-  const size_t last = text->find_last_not_of(" \t\r\n");
-  return text->substr(first, last - first + 1);
-}
-
-std::string PartIdOf(const ActionContext& ctx) { return NormalizeUuid(ctx.Str("part_id")); }
+std::string PartIdOf(const ActionContext& ctx) { return ctx.Id("part_id"); }
 
 ActionOutcome PartOutcome(std::string part_id, boost::json::object result, bool created) {
   return ActionOutcome{.entity_type = std::string(kPartEntityType),
@@ -34,14 +24,12 @@ ActionOutcome PartOutcome(std::string part_id, boost::json::object result, bool 
 
 // receive_part and consume_part: one ledger row, the balance with it.
 Result<ActionOutcome> Move(const ActionContext& ctx, Tx& tx, MovementType type, double sign) {
-  std::optional<std::string> work_order = ctx.OptStr("work_order_id");
-  if (work_order) work_order = NormalizeUuid(*work_order);
   const StockMovement movement{.part_id = PartIdOf(ctx),
                                .quantity = sign * ctx.Num("quantity"),
                                .type = type,
-                               .reference = OptText(ctx, "reference"),
-                               .idempotency_key = OptText(ctx, "idempotency_key"),  // blank: none
-                               .work_order_id = work_order,
+                               .reference = ctx.OptText("reference"),
+                               .idempotency_key = ctx.OptText("idempotency_key"),  // blank: none
+                               .work_order_id = ctx.OptId("work_order_id"),
                                .actor_id = ctx.user_id(),
                                .actor_role = std::string(RoleName(ctx.role)),
                                .at = ctx.now_text};
@@ -70,12 +58,12 @@ boost::json::array PartsJson(const std::vector<StockedPart>& parts, bool with_sh
 
 Result<ActionOutcome> AddPart(const ActionContext& ctx, Tx& tx) {
   CatalogPart part{.id = NewUuidV7(),
-                   .name = *OptText(ctx, "name"),  // required and not blank (validated)
-                   .part_number = OptText(ctx, "part_number"),
-                   .manufacturer = OptText(ctx, "manufacturer"),
-                   .unit = OptText(ctx, "unit"),
+                   .name = *ctx.OptText("name"),  // required and not blank (validated)
+                   .part_number = ctx.OptText("part_number"),
+                   .manufacturer = ctx.OptText("manufacturer"),
+                   .unit = ctx.OptText("unit"),
                    .min_level = ctx.OptNum("min_level").value_or(0),
-                   .location = OptText(ctx, "location"),
+                   .location = ctx.OptText("location"),
                    .created_at = ctx.now_text,
                    .created_by = ctx.user_id()};
   if (part.part_number) {
@@ -119,7 +107,7 @@ Result<ActionOutcome> ViewPartDetail(const ActionContext& ctx, Tx& tx) {
 
 Result<ActionOutcome> ListPartsAction(const ActionContext& ctx, Tx& tx) {
   CELESTE_ASSIGN_OR_RETURN(auto cursor, ctx.Cursor());
-  const PartQuery query{.text = OptText(ctx, "q"),
+  const PartQuery query{.text = ctx.OptText("q"),
                         .low_stock_only = ctx.OptBool("low_stock_only").value_or(false),
                         .limit = static_cast<int>(ctx.OptInt("limit").value_or(kDefaultPageSize)),
                         .after_id = cursor};
@@ -138,7 +126,7 @@ Result<ActionOutcome> AdjustStock(const ActionContext& ctx, Tx& tx) {
   const std::string part_id = PartIdOf(ctx);
   const StockMovement movement{.part_id = part_id,
                                .type = MovementType::kAdjust,
-                               .reference = OptText(ctx, "reason"),
+                               .reference = ctx.OptText("reason"),
                                .idempotency_key = std::nullopt,
                                .work_order_id = std::nullopt,
                                .actor_id = ctx.user_id(),
@@ -164,7 +152,7 @@ Result<ActionOutcome> OrderPartWithApproval(const ActionContext& ctx, Tx& tx) {
       .part_id = PartIdOf(ctx),
       .quantity = ctx.Num("quantity"),
       .urgency = ctx.OptStr("urgency").value_or("normal"),
-      .notes = OptText(ctx, "notes"),
+      .notes = ctx.OptText("notes"),
       .requester_id = ctx.user_id(),
       .requester_role = ctx.role,
       .approver_id = signature.signer_id,

@@ -23,40 +23,7 @@ namespace {
 constexpr int64_t kDefaultPageSize = 50;
 constexpr int64_t kMaxPageSize = 200;
 
-std::string Trim(std::string_view text) {
-  constexpr std::string_view kSpace = " \t\r\n\f\v";
-  const size_t first = text.find_first_not_of(kSpace);
-  if (first == std::string_view::npos) return {};
-  const size_t last = text.find_last_not_of(kSpace);
-  return std::string(text.substr(first, last - first + 1));
-}
-
-// An optional free-text field, trimmed; blank counts as absent (forms send "").
-std::optional<std::string> OptText(const ActionContext& ctx, std::string_view key) {
-  auto text = ctx.OptStr(key);
-  if (!text) return std::nullopt;
-  std::string trimmed = Trim(*text);
-  if (trimmed.empty()) return std::nullopt;
-  return trimmed;
-}
-
-// A required text field that must not be blank once trimmed (invalid_field otherwise).
-Result<std::string> NonBlankText(const ActionContext& ctx, std::string_view key) {
-  std::string trimmed = Trim(ctx.Str(key));
-  if (trimmed.empty()) {
-    return Status::InvalidField(key, "'" + std::string(key) + "' must not be blank");
-  }
-  return trimmed;
-}
-
-// Ids compare in canonical lower-case form.
-std::optional<std::string> OptUuid(const ActionContext& ctx, std::string_view key) {
-  auto id = ctx.OptStr(key);
-  if (!id) return std::nullopt;
-  return NormalizeUuid(*id);
-}
-
-std::string ItemIdOf(const ActionContext& ctx) { return NormalizeUuid(ctx.Str("item_id")); }
+std::string ItemIdOf(const ActionContext& ctx) { return ctx.Id("item_id"); }
 
 Actor ActorOf(const ActionContext& ctx) {
   return Actor{.id = ctx.user_id(), .role = std::string(RoleName(ctx.role)), .at = ctx.now_text};
@@ -74,16 +41,16 @@ ShoppingListItem NewItemFromPayload(const ActionContext& ctx, std::string part_n
   item.id = NewUuidV7();
   item.yacht_id = ctx.yacht_id;
   item.part_name = std::move(part_name);
-  item.part_id = OptUuid(ctx, "part_id");
-  item.part_number = OptText(ctx, "part_number");
-  item.manufacturer = OptText(ctx, "manufacturer");
-  item.unit = OptText(ctx, "unit");
+  item.part_id = ctx.OptId("part_id");
+  item.part_number = ctx.OptText("part_number");
+  item.manufacturer = ctx.OptText("manufacturer");
+  item.unit = ctx.OptText("unit");
   item.quantity_requested = ctx.Num("quantity_requested");
   item.source_type = ctx.Str("source_type");
   item.urgency = ctx.OptStr("urgency").value_or("normal");
   item.required_by_date = ctx.OptStr("required_by_date");
-  item.source_work_order_id = OptUuid(ctx, "source_work_order_id");
-  item.notes = OptText(ctx, "notes");
+  item.source_work_order_id = ctx.OptId("source_work_order_id");
+  item.notes = ctx.OptText("notes");
   item.status = ShoppingListStatus::kRequested;
   item.created_by = ctx.user_id();
   item.created_at = ctx.now_text;
@@ -123,7 +90,7 @@ ItemEdits EditsFromPayload(const ActionContext& ctx) {
   return ItemEdits{.quantity_requested = ctx.OptNum("quantity_requested"),
                    .urgency = ctx.OptStr("urgency"),
                    .required_by_date = ctx.OptStr("required_by_date"),
-                   .notes = OptText(ctx, "notes")};
+                   .notes = ctx.OptText("notes")};
 }
 
 Result<std::optional<ShoppingListStatus>> StatusFilterOf(const ActionContext& ctx) {
@@ -137,7 +104,7 @@ Result<std::optional<ShoppingListStatus>> StatusFilterOf(const ActionContext& ct
 }  // namespace
 
 Result<ActionOutcome> CreateShoppingListItem(const ActionContext& ctx, Tx& tx) {
-  CELESTE_ASSIGN_OR_RETURN(std::string part_name, NonBlankText(ctx, "part_name"));
+  CELESTE_ASSIGN_OR_RETURN(std::string part_name, ctx.NonBlankText("part_name"));
   ShoppingListItem item = NewItemFromPayload(ctx, std::move(part_name));
   if (item.part_id) {
     CELESTE_ASSIGN_OR_RETURN(auto part, LockPart(tx, ctx.yacht_id, *item.part_id));
@@ -160,7 +127,7 @@ Result<ActionOutcome> ReviewShoppingListItem(const ActionContext& ctx, Tx& tx) {
   const Actor actor = ActorOf(ctx);
   CELESTE_RETURN_IF_ERROR(RecordReview(tx, ctx.yacht_id, item.id, actor));
   CELESTE_RETURN_IF_ERROR(
-      MoveItem(tx, item, ShoppingListStatus::kUnderReview, actor, OptText(ctx, "notes"), "review"));
+      MoveItem(tx, item, ShoppingListStatus::kUnderReview, actor, ctx.OptText("notes"), "review"));
   CELESTE_ASSIGN_OR_RETURN(auto reviewed, LoadItem(tx, ctx.yacht_id, item.id));
   return ItemOutcome(reviewed);
 }
@@ -169,7 +136,7 @@ Result<ActionOutcome> ApproveShoppingListItem(const ActionContext& ctx, Tx& tx) 
   CELESTE_ASSIGN_OR_RETURN(auto item, LockItem(tx, ctx.yacht_id, ItemIdOf(ctx)));
   CELESTE_RETURN_IF_ERROR(CheckMove(item.status, ShoppingListStatus::kApproved, "approve"));
   const Actor actor = ActorOf(ctx);
-  const auto notes = OptText(ctx, "approval_notes");
+  const auto notes = ctx.OptText("approval_notes");
   // The columns first: the database insists an approved item has its approved quantity.
   CELESTE_RETURN_IF_ERROR(
       RecordApproval(tx, ctx.yacht_id, item.id, ctx.Num("quantity_approved"), notes, actor));
@@ -180,13 +147,13 @@ Result<ActionOutcome> ApproveShoppingListItem(const ActionContext& ctx, Tx& tx) 
 }
 
 Result<ActionOutcome> RejectShoppingListItem(const ActionContext& ctx, Tx& tx) {
-  CELESTE_ASSIGN_OR_RETURN(std::string reason, NonBlankText(ctx, "rejection_reason"));
+  CELESTE_ASSIGN_OR_RETURN(std::string reason, ctx.NonBlankText("rejection_reason"));
   CELESTE_ASSIGN_OR_RETURN(auto item, LockItem(tx, ctx.yacht_id, ItemIdOf(ctx)));
   CELESTE_RETURN_IF_ERROR(CheckMove(item.status, ShoppingListStatus::kRejected, "reject"));
   const Actor actor = ActorOf(ctx);
   // The columns first: the database insists a rejected item has its reason.
   CELESTE_RETURN_IF_ERROR(
-      RecordRejection(tx, ctx.yacht_id, item.id, reason, OptText(ctx, "rejection_notes"), actor));
+      RecordRejection(tx, ctx.yacht_id, item.id, reason, ctx.OptText("rejection_notes"), actor));
   CELESTE_RETURN_IF_ERROR(
       MoveItem(tx, item, ShoppingListStatus::kRejected, actor, reason, "reject"));
   CELESTE_ASSIGN_OR_RETURN(auto rejected, LoadItem(tx, ctx.yacht_id, item.id));
@@ -218,11 +185,11 @@ Result<ActionOutcome> PromoteCandidateToPart(const ActionContext& ctx, Tx& tx) {
   }
   CatalogPart part{.id = NewUuidV7(),
                    .name = item.part_name,
-                   .part_number = OptText(ctx, "part_number"),
+                   .part_number = ctx.OptText("part_number"),
                    .manufacturer = item.manufacturer,
                    .unit = item.unit,
                    .min_level = ctx.OptNum("min_level").value_or(0),
-                   .location = OptText(ctx, "location"),
+                   .location = ctx.OptText("location"),
                    .created_at = ctx.now_text,
                    .created_by = ctx.user_id()};
   if (!part.part_number) part.part_number = item.part_number;
