@@ -27,13 +27,14 @@ struct Move {
   S to;
 };
 
-// The allowed moves of CONTRACT §7. Nothing else moves an item.
+// The allowed moves of CONTRACT §7, plus ordered -> approved: a cancelled purchase order
+// releases its items (the receiving lens; docs/api.md). Nothing else moves an item.
 constexpr std::array kAllowedMoves = {
-    Move{S::kRequested, S::kUnderReview},        Move{S::kRequested, S::kApproved},
-    Move{S::kRequested, S::kRejected},           Move{S::kUnderReview, S::kApproved},
-    Move{S::kUnderReview, S::kRejected},         Move{S::kApproved, S::kOrdered},
-    Move{S::kOrdered, S::kPartiallyFulfilled},   Move{S::kOrdered, S::kFulfilled},
-    Move{S::kPartiallyFulfilled, S::kFulfilled},
+    Move{S::kRequested, S::kUnderReview}, Move{S::kRequested, S::kApproved},
+    Move{S::kRequested, S::kRejected},    Move{S::kUnderReview, S::kApproved},
+    Move{S::kUnderReview, S::kRejected},  Move{S::kApproved, S::kOrdered},
+    Move{S::kOrdered, S::kApproved},      Move{S::kOrdered, S::kPartiallyFulfilled},
+    Move{S::kOrdered, S::kFulfilled},     Move{S::kPartiallyFulfilled, S::kFulfilled},
 };
 
 }  // namespace

@@ -2,6 +2,7 @@
 //
 //   requested -> under_review -> approved -> ordered -> partially_fulfilled -> fulfilled
 //   requested -> approved, requested|under_review -> rejected, ordered -> fulfilled
+//   ordered -> approved (a cancelled purchase order releases its items; docs/api.md)
 //
 // `rejected` and `fulfilled` are terminal; every other state is open.
 #pragma once

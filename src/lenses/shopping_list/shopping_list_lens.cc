@@ -11,10 +11,30 @@
 namespace celeste {
 namespace {
 
-// The moves another lens may drive: they carry no data beyond the history row.
-bool IsPlainMove(ShoppingListStatus to) {
+// The moves another lens may drive: they carry no data beyond the history row. Back to
+// approved only from ordered (a cancelled purchase order): the approval stands.
+bool IsPlainMove(ShoppingListStatus from, ShoppingListStatus to) {
   return to == ShoppingListStatus::kOrdered || to == ShoppingListStatus::kPartiallyFulfilled ||
-         to == ShoppingListStatus::kFulfilled;
+         to == ShoppingListStatus::kFulfilled ||
+         (to == ShoppingListStatus::kApproved && from == ShoppingListStatus::kOrdered);
+}
+
+// What another lens sees of an item; not_found names the item.
+Result<ShoppingListItemSummary> Summarize(Result<shopping_list::ShoppingListItem> item,
+                                          std::string_view item_id) {
+  if (!item.ok()) {
+    if (item.status().code() != ErrorCode::kNotFound) return std::move(item).TakeStatus();
+    return Status::NotFound("no shopping list item " + std::string(item_id) + " on this yacht")
+        .WithDetail("item_id", item_id);
+  }
+  return ShoppingListItemSummary{
+      .id = item->id,
+      .status = item->status,
+      .part_id = item->part_id,
+      .part_name = item->part_name,
+      .part_number = item->part_number,
+      .unit = item->unit,
+      .quantity = item->quantity_approved.value_or(item->quantity_requested)};
 }
 
 }  // namespace
@@ -33,7 +53,7 @@ Status TransitionShoppingListItem(Tx& tx, std::string_view yacht_id, std::string
   CELESTE_ASSIGN_OR_RETURN(auto item, shopping_list::LockItem(tx, yacht_id, item_id));
   std::string what = "move to '" + std::string(ShoppingListStatusName(to_status)) + "'";
   CELESTE_RETURN_IF_ERROR(shopping_list::CheckMove(item.status, to_status, what));
-  if (!IsPlainMove(to_status)) {
+  if (!IsPlainMove(item.status, to_status)) {
     return Status::RuleViolation(
         "use_shopping_list_action",
         "review, approval and rejection go through the shopping list's own actions");
@@ -42,6 +62,16 @@ Status TransitionShoppingListItem(Tx& tx, std::string_view yacht_id, std::string
                                    .role = std::string(RoleName(actor_role)),
                                    .at = std::string(at)};
   return shopping_list::MoveItem(tx, item, to_status, actor, notes, what);
+}
+
+Result<ShoppingListItemSummary> LoadShoppingListItem(Tx& tx, std::string_view yacht_id,
+                                                     std::string_view item_id) {
+  return Summarize(shopping_list::LoadItem(tx, yacht_id, item_id), item_id);
+}
+
+Result<ShoppingListItemSummary> LockShoppingListItem(Tx& tx, std::string_view yacht_id,
+                                                     std::string_view item_id) {
+  return Summarize(shopping_list::LockItem(tx, yacht_id, item_id), item_id);
 }
 
 Result<boost::json::object> CreateApprovedPartRequest(Tx& tx, std::string_view yacht_id,

@@ -30,18 +30,39 @@ void RegisterShoppingListLens(Registry& registry);
 // Moves a yacht's shopping list item to `to_status` inside the caller's transaction, by
 // the same table the lens's actions obey, and appends the history row (actor, role, at,
 // notes). For other lenses: the receiving lens moves approved items to ordered,
-// partially_fulfilled and fulfilled through here.
+// partially_fulfilled and fulfilled through here, and a cancelled order's items from
+// ordered back to approved.
 //
 // Errors, in this order: not_found when the yacht has no such item (another yacht's item
 // included); invalid_state_transition when the table forbids the move from the item's
 // current state (details.current_state), or another transaction moved it first;
 // business_rule_violation rule "use_shopping_list_action" for a move into under_review,
-// approved or rejected — those carry the reviewer's data and go through the lens's
-// review/approve/reject actions.
+// approved (except from ordered) or rejected — those carry the reviewer's data and go
+// through the lens's review/approve/reject actions.
 Status TransitionShoppingListItem(Tx& tx, std::string_view yacht_id, std::string_view item_id,
                                   ShoppingListStatus to_status, std::string_view actor_id,
                                   Role actor_role, std::string_view at,
                                   const std::optional<std::string>& notes = std::nullopt);
+
+// What another lens (receiving) needs to know of an item it orders or receives.
+struct ShoppingListItemSummary {
+  std::string id;
+  ShoppingListStatus status = ShoppingListStatus::kRequested;
+  std::optional<std::string> part_id;  // nullopt: a candidate part, not in the catalog
+  std::string part_name;
+  std::optional<std::string> part_number;
+  std::optional<std::string> unit;
+  double quantity = 0;  // approved (requested while not yet approved)
+};
+
+// The yacht's item; not_found (details.item_id) when the yacht has no such item, another
+// yacht's included. LockShoppingListItem keeps it locked until the transaction ends on
+// PostgreSQL (write transactions only), so concurrent orders and receipts of one item
+// queue up.
+Result<ShoppingListItemSummary> LoadShoppingListItem(Tx& tx, std::string_view yacht_id,
+                                                     std::string_view item_id);
+Result<ShoppingListItemSummary> LockShoppingListItem(Tx& tx, std::string_view yacht_id,
+                                                     std::string_view item_id);
 
 // A request for a catalog part made and approved at once (the parts lens's signed
 // order_part_with_approval): requested by one person, approved by another (the signer).
