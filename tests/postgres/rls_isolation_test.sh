@@ -45,7 +45,12 @@ A=0190a000-0000-7000-8000-00000000000a
 B=0190a000-0000-7000-8000-00000000000b
 USER_ID=0190a000-0000-7000-8000-000000000001
 TENANT_TABLES=(pms_audit_log pms_audit_chain_heads pms_parts pms_shopping_list_items
-               pms_shopping_list_state_history pms_inventory_transactions pms_part_stock)
+               pms_shopping_list_state_history pms_inventory_transactions pms_part_stock
+               pms_purchase_orders pms_purchase_order_items pms_receivings pms_receiving_lines)
+# Tables the application may not delete from at all (records, ledgers).
+NO_DELETE=" pms_audit_log pms_inventory_transactions pms_purchase_orders "
+NO_DELETE+="pms_purchase_order_items pms_receivings pms_receiving_lines "
+
 
 # run URL YACHT SQL: runs SQL in one session, after `SET app.yacht_id` unless YACHT is "".
 # Sets $out (stdout and stderr) and returns psql's status.
@@ -109,6 +114,18 @@ INSERT INTO pms_inventory_transactions (id, yacht_id, part_id, quantity, type, a
           5, 'receive', '$USER_ID', 'crew', now());
 INSERT INTO pms_part_stock (yacht_id, part_id, on_hand, updated_at)
   VALUES ('$y', '0190a000-0000-7000-8000-0000000001$d$d', 5, now());
+INSERT INTO pms_purchase_orders (id, yacht_id, supplier, created_by, created_at, updated_at)
+  VALUES ('0190a000-0000-7000-8000-0000000007$d$d', '$y', 'Supplier $d', '$USER_ID', now(), now());
+INSERT INTO pms_purchase_order_items (yacht_id, purchase_order_id, item_id, position,
+    quantity_ordered)
+  VALUES ('$y', '0190a000-0000-7000-8000-0000000007$d$d', '0190a000-0000-7000-8000-0000000003$d$d',
+          1, 1);
+INSERT INTO pms_receivings (id, yacht_id, purchase_order_id, created_by, created_at, updated_at)
+  VALUES ('0190a000-0000-7000-8000-0000000008$d$d', '$y', '0190a000-0000-7000-8000-0000000007$d$d',
+          '$USER_ID', now(), now());
+INSERT INTO pms_receiving_lines (yacht_id, receiving_id, line, part_id, quantity_received)
+  VALUES ('$y', '0190a000-0000-7000-8000-0000000008$d$d', 1,
+          '0190a000-0000-7000-8000-0000000001$d$d', 1);
 SQL
 }
 seed_sql="INSERT INTO yachts (id, name, code, created_at) VALUES
@@ -124,13 +141,18 @@ else not_ok "owner seeds yachts A and B in every tenant table" "$out"; finish; f
 
 declare -A ROWS=([pms_audit_log]=1 [pms_audit_chain_heads]=1 [pms_parts]=1
                  [pms_shopping_list_items]=2 [pms_shopping_list_state_history]=2
-                 [pms_inventory_transactions]=1 [pms_part_stock]=1)
+                 [pms_inventory_transactions]=1 [pms_part_stock]=1 [pms_purchase_orders]=1
+                 [pms_purchase_order_items]=1 [pms_receivings]=1 [pms_receiving_lines]=1)
 declare -A UPDATE_B=(
   [pms_audit_chain_heads]="UPDATE pms_audit_chain_heads SET seq = seq + 1 WHERE yacht_id = '$B'"
   [pms_parts]="UPDATE pms_parts SET name = 'stolen' WHERE yacht_id = '$B'"
   [pms_part_stock]="UPDATE pms_part_stock SET on_hand = 0 WHERE yacht_id = '$B'"
   [pms_shopping_list_items]="UPDATE pms_shopping_list_items SET notes = 'stolen' WHERE yacht_id = '$B'"
-  [pms_shopping_list_state_history]="UPDATE pms_shopping_list_state_history SET notes = 'stolen' WHERE yacht_id = '$B'")
+  [pms_shopping_list_state_history]="UPDATE pms_shopping_list_state_history SET notes = 'stolen' WHERE yacht_id = '$B'"
+  [pms_purchase_orders]="UPDATE pms_purchase_orders SET supplier = 'stolen' WHERE yacht_id = '$B'"
+  [pms_purchase_order_items]="UPDATE pms_purchase_order_items SET released_at = now() WHERE yacht_id = '$B'"
+  [pms_receivings]="UPDATE pms_receivings SET notes = 'stolen' WHERE yacht_id = '$B'"
+  [pms_receiving_lines]="UPDATE pms_receiving_lines SET notes = 'stolen' WHERE yacht_id = '$B'")
 declare -A INSERT_B=(
   [pms_audit_log]="INSERT INTO pms_audit_log (id, yacht_id, seq, action, entity_type, actor_id,
       actor_role, payload, signature, created_at, prev_hash, hash)
@@ -154,7 +176,19 @@ declare -A INSERT_B=(
   [pms_shopping_list_state_history]="INSERT INTO pms_shopping_list_state_history (id, yacht_id,
       item_id, to_status, actor_id, actor_role, at)
     VALUES (gen_random_uuid(), '$B', '0190a000-0000-7000-8000-0000000002bb', 'requested',
-            '$USER_ID', 'crew', now())")
+            '$USER_ID', 'crew', now())"
+  [pms_purchase_orders]="INSERT INTO pms_purchase_orders (id, yacht_id, supplier, created_by,
+      created_at, updated_at) VALUES (gen_random_uuid(), '$B', 'planted', '$USER_ID', now(), now())"
+  [pms_purchase_order_items]="INSERT INTO pms_purchase_order_items (yacht_id, purchase_order_id,
+      item_id, position, quantity_ordered)
+    VALUES ('$B', '0190a000-0000-7000-8000-0000000007bb', '0190a000-0000-7000-8000-0000000002bb',
+            2, 1)"
+  [pms_receivings]="INSERT INTO pms_receivings (id, yacht_id, created_by, created_at, updated_at)
+    VALUES (gen_random_uuid(), '$B', '$USER_ID', now(), now())"
+  [pms_receiving_lines]="INSERT INTO pms_receiving_lines (yacht_id, receiving_id, line, part_id,
+      quantity_received)
+    VALUES ('$B', '0190a000-0000-7000-8000-0000000008bb', 2,
+            '0190a000-0000-7000-8000-0000000001bb', 1)")
 count_sql() {  # rows that are A's | rows that are B's
   echo "SELECT count(*) FILTER (WHERE yacht_id = '$A') || '|' ||
                count(*) FILTER (WHERE yacht_id = '$B') FROM $1"
@@ -166,7 +200,7 @@ expect "celeste_app is not superuser and has no BYPASSRLS" "f|f" "$APP_URL" "" \
   "SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user"
 expect "celeste_owner is not superuser and has no BYPASSRLS" "f|f" "$OWNER_URL" "" \
   "SELECT rolsuper, rolbypassrls FROM pg_roles WHERE rolname = current_user"
-expect "every tenant table has ENABLE + FORCE ROW LEVEL SECURITY" "7" "$OWNER_URL" "" \
+expect "every tenant table has ENABLE + FORCE ROW LEVEL SECURITY" "${#TENANT_TABLES[@]}" "$OWNER_URL" "" \
   "SELECT count(*) FROM pg_class WHERE relname LIKE 'pms\_%' AND relkind = 'r'
      AND relrowsecurity AND relforcerowsecurity"
 
@@ -174,9 +208,14 @@ expect "every tenant table has ENABLE + FORCE ROW LEVEL SECURITY" "7" "$OWNER_UR
 for t in "${TENANT_TABLES[@]}"; do
   expect "$t: app scoped to A sees A's rows and none of B's" "${ROWS[$t]}|0" \
     "$APP_URL" "$A" "$(count_sql "$t")"
-  if [ "$t" != pms_audit_log ] && [ "$t" != pms_inventory_transactions ]; then
+  if [ -n "${UPDATE_B[$t]:-}" ]; then
     expect "$t: app scoped to A updates none of B's rows" "0" "$APP_URL" "$A" \
       "$(affected_sql "${UPDATE_B[$t]}")"
+  fi
+  if [[ "$NO_DELETE" == *" $t "* ]]; then
+    refused "$t: app cannot DELETE even A's rows" "permission denied" "$APP_URL" "$A" \
+      "DELETE FROM $t WHERE yacht_id = '$A'"
+  else
     expect "$t: app scoped to A deletes none of B's rows" "0" "$APP_URL" "$A" \
       "$(affected_sql "DELETE FROM $t WHERE yacht_id = '$B'")"
   fi
@@ -247,13 +286,20 @@ expect "shopping list: under_review -> approved passes" "1" "$APP_URL" "$A" \
   "$(set_status approved "quantity_approved = 2")"
 refused "shopping list: approved -> requested is refused by the trigger" \
   "illegal shopping list status transition" "$APP_URL" "$A" "$(set_status requested)"
-expect "shopping list: the triggers wrote one history row per status (creation + 2 moves)" \
-  "3" "$APP_URL" "$A" \
+expect "shopping list: approved -> ordered passes" "1" "$APP_URL" "$A" "$(set_status ordered)"
+expect "shopping list: ordered -> approved passes (a cancelled purchase order, migration 0005)" \
+  "1" "$APP_URL" "$A" "$(set_status approved)"
+refused "shopping list: ordered -> requested is refused by the trigger" \
+  "illegal shopping list status transition" "$APP_URL" "$A" \
+  "$(set_status ordered); $(set_status requested)"
+expect "shopping list: the triggers wrote one history row per status (creation + 5 moves)" \
+  "6" "$APP_URL" "$A" \
   "SELECT count(*) FROM pms_shopping_list_state_history WHERE item_id = '$ITEM_A'"
-expect "shopping list: the last history row is the last move, by its recorded mover" \
+expect "shopping list: the approval's history row is that move, by its recorded mover" \
   "under_review|approved|$USER_ID|crew" "$APP_URL" "$A" \
   "SELECT from_status || '|' || to_status || '|' || actor_id || '|' || actor_role
-     FROM pms_shopping_list_state_history WHERE item_id = '$ITEM_A' AND to_status = 'approved'"
+     FROM pms_shopping_list_state_history WHERE item_id = '$ITEM_A' AND from_status = 'under_review'
+       AND to_status = 'approved'"
 refused "shopping list: an item that does not say who created it is refused" "actor_id" \
   "$APP_URL" "$A" "INSERT INTO pms_shopping_list_items (id, yacht_id, part_name,
       quantity_requested, source_type, created_by, created_at, updated_at)
