@@ -367,8 +367,9 @@ Result<ActionOutcome> AcceptReceiving(const ActionContext& ctx, Tx& tx) {
           .quantity = line->quantity_accepted(),
           .type = parts::MovementType::kReceive,
           .reference = "receiving " + receiving.id,
-          // A line can never be booked twice.
-          .idempotency_key = fmt::format("receiving:{}:{}", receiving.id, line->line),
+          // No idempotency key: the draft's lock and status book each line once, and keys
+          // belong to clients (a key of ours could collide with one of theirs).
+          .idempotency_key = std::nullopt,
           .work_order_id = std::nullopt,
           .actor_id = signer.signer_id,
           .actor_role = role,
