@@ -453,3 +453,16 @@ bool WaitUntilServing(const TestServer& server, std::chrono::milliseconds timeou
 }
 
 }  // namespace celeste::testing
+
+namespace celeste::testing {
+
+boost::json::object PinSignature(const DemoUser& signer, const std::string& pin,
+                                 const std::string& reason) {
+  return {{"signer_id", signer.user_id},
+          {"method", "pin"},
+          {"pin", pin},
+          {"signed_at", FormatRfc3339(SystemClock::Instance().Now())},
+          {"reason", reason}};
+}
+
+}  // namespace celeste::testing

@@ -209,3 +209,12 @@ inline RunResult Sqlite3(const TestServer& server, const std::string& sql) {
 }
 
 }  // namespace celeste::testing
+
+// Helpers appended for the receiving tests (shared by its plain and signed suites).
+namespace celeste::testing {
+
+// A CONTRACT §5 signature by `signer` with `pin` (the demo PIN by default), signed now.
+boost::json::object PinSignature(const DemoUser& signer, const std::string& pin = kDemoPin,
+                                 const std::string& reason = "delivery checked");
+
+}  // namespace celeste::testing
