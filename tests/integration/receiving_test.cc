@@ -5,12 +5,10 @@
 // roles; malformed lines; refusals that change nothing (a whole-database fingerprint
 // before and after); racing acceptances; suggestions by role; tenancy; and the flag.
 #include <algorithm>
-#include <atomic>
 #include <cmath>
 #include <optional>
 #include <set>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "core/json.h"
@@ -1176,75 +1174,6 @@ TEST_F(ReceivingTest, MalformedLinesAreInvalidFieldsNamingTheLine) {
 }
 
 // Racing acceptances of one draft: exactly one books it.
-class ReceivingAcceptRaceTest : public ReceivingTest {
- protected:
-  static constexpr int kRacers = 4;
-  void SetUp() override {
-    server_ = std::make_unique<TestServer>(TestServerOptions{.threads = kRacers, .pool = kRacers});
-    client_ = std::make_unique<HttpClient>(server_->Client());
-  }
-};
-
-TEST_F(ReceivingAcceptRaceTest, ConcurrentAcceptancesOfOneDraftBookItOnce) {
-  const std::string part = AddPart("Impeller", "IMP-1");
-  const std::string item = ApprovedItem(part, "Impeller", 6);
-  ASSERT_FALSE(Order({item}).empty());  // the draft names the ordered request and a spare
-  const std::string receiving = Draft({ItemLine(item, 4), PartLine(AddPart("Oring", "OR-1"), 3)});
-  ASSERT_FALSE(receiving.empty());
-  const std::vector<std::string> signers = {"captain", "chief_engineer", "chief_officer",
-                                            "manager"};
-  std::vector<HttpClient> clients;
-  std::vector<std::string> bodies, tokens;
-  for (int i = 0; i < kRacers; ++i) {
-    clients.push_back(server_->Client());
-    tokens.push_back(server_->TokenFor(UserA("crew")));
-    bodies.push_back(ToJson(boost::json::object{{"action", "accept_receiving"},
-                                                {"context", {{"yacht_id", A().id}}},
-                                                {"payload", {{"receiving_id", receiving}}},
-                                                {"signature", PinSignature(UserA(signers[i]))}}));
-  }
-  std::vector<std::optional<ClientResponse>> responses(kRacers);
-  std::vector<std::string> errors(kRacers);
-  std::atomic<int> ready{0};
-  std::vector<std::thread> threads;
-  for (int i = 0; i < kRacers; ++i) {
-    threads.emplace_back([&, i] {
-      ++ready;
-      while (ready.load() < kRacers) std::this_thread::yield();
-      auto r = clients[i].Post("/v1/actions/execute", bodies[i],
-                               {{"Authorization", "Bearer " + tokens[i]}});
-      if (r.ok()) {
-        responses[i] = *r;
-      } else {
-        errors[i] = r.status().ToString();
-      }
-    });
-  }
-  for (auto& t : threads) t.join();
-  int accepted = 0, refused = 0;
-  for (int i = 0; i < kRacers; ++i) {
-    ASSERT_TRUE(responses[i]) << errors[i];
-    const ClientResponse& r = *responses[i];
-    if (r.status == 200) {
-      ++accepted;
-    } else if (IsError(r, 400, "invalid_state_transition")) {
-      ++refused;
-    } else {
-      ADD_FAILURE() << signers[i] << ": " << Describe(r);
-    }
-  }
-  EXPECT_EQ(accepted, 1);
-  EXPECT_EQ(refused, kRacers - 1);
-  EXPECT_EQ(OnHand(part), 4);
-  EXPECT_EQ(Transactions(part).size(), 1u);
-  EXPECT_EQ(ItemStatus(item), "partially_fulfilled");
-  EXPECT_EQ(History(item).size(), 4u) << "one move, not one per racer";
-  EXPECT_EQ(SqlNumber("SELECT COUNT(*) FROM pms_inventory_transactions WHERE yacht_id = '" +
-                      A().id + "' AND reference = 'receiving " + receiving + "'"),
-            2);
-  EXPECT_EQ(AuditTrail(receiving).size(), 2u) << "create and one acceptance";
-}
-
 TEST_F(ReceivingTest, ListsShowNewestFirstByStatus) {
   const std::string p1 = AddPart("Impeller", "IMP-1");
   const std::string p2 = AddPart("Filter", "FIL-1");

@@ -282,9 +282,11 @@ Status FulfilRequest(const ActionContext& ctx, Tx& tx, const Receiving& receivin
                                     signer.role_at_signing, ctx.now_text, notes);
 }
 
-// An order is received once every request on it is fulfilled, partially received once
-// any moved past ordered.
-Status RefreshOrderStatus(const ActionContext& ctx, Tx& tx, const std::string& order_id) {
+// An order is received once every request on it is fulfilled, partially received once a
+// delivery against it was accepted (`delivered_against`, even one of damaged goods only) or
+// any of its requests moved past ordered.
+Status RefreshOrderStatus(const ActionContext& ctx, Tx& tx, const std::string& order_id,
+                          bool delivered_against) {
   CELESTE_ASSIGN_OR_RETURN(PurchaseOrder order, LockOrder(tx, ctx.yacht_id, order_id));
   if (order.status == OrderStatus::kCancelled) return Status::OK();
   CELESTE_ASSIGN_OR_RETURN(auto lines, OrderLines(tx, ctx.yacht_id, order_id, false));
@@ -294,7 +296,8 @@ Status RefreshOrderStatus(const ActionContext& ctx, Tx& tx, const std::string& o
   OrderStatus to = OrderStatus::kPartiallyReceived;
   if (std::all_of(lines.begin(), lines.end(), is("fulfilled"))) {
     to = OrderStatus::kReceived;
-  } else if (std::all_of(lines.begin(), lines.end(), is("ordered"))) {
+  } else if (order.status == OrderStatus::kOrdered && !delivered_against &&
+             std::all_of(lines.begin(), lines.end(), is("ordered"))) {
     to = OrderStatus::kOrdered;
   }
   if (to == order.status) return Status::OK();
@@ -383,7 +386,8 @@ Result<ActionOutcome> AcceptReceiving(const ActionContext& ctx, Tx& tx) {
   CELESTE_RETURN_IF_ERROR(
       MarkAccepted(tx, ctx.yacht_id, receiving.id, signer.signer_id, role, ctx.now_text));
   for (const std::string& order_id : orders) {
-    CELESTE_RETURN_IF_ERROR(RefreshOrderStatus(ctx, tx, order_id));
+    CELESTE_RETURN_IF_ERROR(
+        RefreshOrderStatus(ctx, tx, order_id, order_id == receiving.purchase_order_id));
   }
   CELESTE_ASSIGN_OR_RETURN(Receiving accepted, LoadReceiving(tx, ctx.yacht_id, receiving.id));
   return ReceivingOutcome(accepted, /*created=*/false);
