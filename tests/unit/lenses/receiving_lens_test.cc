@@ -5,11 +5,11 @@
 
 #include <gtest/gtest.h>
 
-#include <iterator>
 #include <string>
 #include <vector>
 
 #include "actions/registry.h"
+#include "lens_registration.h"
 
 namespace celeste {
 namespace {
@@ -27,56 +27,39 @@ TEST(ReceivingLensTest, LensAndActionsMatchTheDocumentedTable) {
   EXPECT_EQ(probe->variant, Variant::kRead);
 
   const RoleSet kBuyers = RoleSet::Hod().With(Role::kPurser);
-  struct Case {
-    const char* id;
-    Variant variant;
-    RoleSet roles;
-    std::vector<std::string> required;
-    std::vector<std::string> optional;
-  };
-  const Case kCases[] = {
-      {"create_purchase_order",
-       Variant::kMutate,
-       kBuyers,
-       {"supplier", "item_ids"},
-       {"expected_date", "reference", "notes"}},
-      {"view_purchase_order", Variant::kRead, RoleSet::All(), {"purchase_order_id"}, {}},
-      {"list_purchase_orders", Variant::kRead, RoleSet::All(), {}, {"status", "limit", "cursor"}},
-      {"cancel_purchase_order",
-       Variant::kMutate,
-       RoleSet::Hod(),
-       {"purchase_order_id"},
-       {"reason"}},
-      {"create_receiving",
-       Variant::kMutate,
-       RoleSet::All(),
-       {"lines"},
-       {"purchase_order_id", "reference", "notes"}},
-      {"accept_receiving", Variant::kSigned, RoleSet::All(), {"receiving_id"}, {}},
-      {"reject_receiving", Variant::kMutate, RoleSet::Hod(), {"receiving_id", "reason"}, {}},
-      {"view_receiving_detail", Variant::kRead, RoleSet::All(), {"receiving_id"}, {}},
-      {"list_receivings",
-       Variant::kRead,
-       RoleSet::All(),
-       {},
-       {"status", "purchase_order_id", "limit", "cursor"}},
-  };
-  EXPECT_EQ(registry.actions().size(), std::size(kCases));
-  for (const Case& c : kCases) {
-    const ActionDef* action = registry.FindAction(c.id);
-    ASSERT_NE(action, nullptr) << c.id;
-    EXPECT_EQ(action->lens, "receiving") << c.id;
-    EXPECT_EQ(action->variant, c.variant) << c.id;
-    EXPECT_EQ(action->allowed_roles.ToVector(), c.roles.ToVector()) << c.id;
-    EXPECT_FALSE(action->search_keywords.empty()) << c.id;
-    std::vector<std::string> required;
-    std::vector<std::string> optional;
-    for (const FieldDef& field : action->fields) {
-      (field.required ? required : optional).push_back(field.name);
-    }
-    EXPECT_EQ(required, c.required) << c.id;
-    EXPECT_EQ(optional, c.optional) << c.id;
-  }
+  testing::ExpectLensActions(
+      registry, "receiving",
+      {
+          {"create_purchase_order",
+           Variant::kMutate,
+           kBuyers,
+           {"supplier", "item_ids"},
+           {"expected_date", "reference", "notes"}},
+          {"view_purchase_order", Variant::kRead, RoleSet::All(), {"purchase_order_id"}, {}},
+          {"list_purchase_orders",
+           Variant::kRead,
+           RoleSet::All(),
+           {},
+           {"status", "limit", "cursor"}},
+          {"cancel_purchase_order",
+           Variant::kMutate,
+           RoleSet::Hod(),
+           {"purchase_order_id"},
+           {"reason"}},
+          {"create_receiving",
+           Variant::kMutate,
+           RoleSet::All(),
+           {"lines"},
+           {"purchase_order_id", "reference", "notes"}},
+          {"accept_receiving", Variant::kSigned, RoleSet::All(), {"receiving_id"}, {}},
+          {"reject_receiving", Variant::kMutate, RoleSet::Hod(), {"receiving_id", "reason"}, {}},
+          {"view_receiving_detail", Variant::kRead, RoleSet::All(), {"receiving_id"}, {}},
+          {"list_receivings",
+           Variant::kRead,
+           RoleSet::All(),
+           {},
+           {"status", "purchase_order_id", "limit", "cursor"}},
+      });
 
   const RoleSet kSigners{Role::kChiefEngineer, Role::kChiefOfficer, Role::kCaptain, Role::kPurser,
                          Role::kManager};

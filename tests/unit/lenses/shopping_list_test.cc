@@ -22,6 +22,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/uuid.h"
+#include "lens_registration.h"
 #include "store/store.h"
 
 namespace celeste {
@@ -272,68 +273,44 @@ TEST(ShoppingListRegistrationTest, LensAndActionsMatchTheContract) {
   EXPECT_EQ(lens->slo_p95_ms, 500);
 
   const RoleSet kPromoters{Role::kChiefEngineer, Role::kManager};
-  struct Case {
-    const char* id;
-    Variant variant;
-    RoleSet roles;
-    std::vector<std::string> required;
-    std::vector<std::string> optional;
-  };
-  const Case kCases[] = {
-      {"create_shopping_list_item",
-       Variant::kMutate,
-       RoleSet::All(),
-       {"part_name", "quantity_requested", "source_type"},
-       {"part_id", "part_number", "manufacturer", "unit", "urgency", "required_by_date",
-        "source_work_order_id", "notes"}},
-      {"review_shopping_list_item", Variant::kMutate, RoleSet::Hod(), {"item_id"}, {"notes"}},
-      {"approve_shopping_list_item",
-       Variant::kMutate,
-       RoleSet::Hod(),
-       {"item_id", "quantity_approved"},
-       {"approval_notes"}},
-      {"reject_shopping_list_item",
-       Variant::kMutate,
-       RoleSet::Hod(),
-       {"item_id", "rejection_reason"},
-       {"rejection_notes"}},
-      {"update_shopping_list_item",
-       Variant::kMutate,
-       RoleSet::All(),
-       {"item_id"},
-       {"quantity_requested", "urgency", "required_by_date", "notes"}},
-      {"promote_candidate_to_part",
-       Variant::kMutate,
-       kPromoters,
-       {"item_id"},
-       {"part_number", "min_level", "location"}},
-      {"view_shopping_list_item", Variant::kRead, RoleSet::All(), {"item_id"}, {}},
-      {"view_shopping_list_history", Variant::kRead, RoleSet::All(), {"item_id"}, {}},
-      {"list_shopping_list_items",
-       Variant::kRead,
-       RoleSet::All(),
-       {},
-       {"status", "limit", "cursor"}},
-  };
-  EXPECT_EQ(registry.actions().size(), std::size(kCases));
-  for (const Case& c : kCases) {
-    const ActionDef* action = registry.FindAction(c.id);
-    ASSERT_NE(action, nullptr) << c.id;
-    EXPECT_EQ(action->lens, "shopping_list") << c.id;
-    EXPECT_EQ(action->variant, c.variant) << c.id;
-    EXPECT_EQ(action->allowed_roles.ToVector(), c.roles.ToVector()) << c.id;
-    EXPECT_FALSE(action->label.empty()) << c.id;
-    EXPECT_FALSE(action->search_keywords.empty()) << c.id;
-    EXPECT_TRUE(static_cast<bool>(action->handler)) << c.id;
-    std::vector<std::string> required;
-    std::vector<std::string> optional;
-    for (const FieldDef& field : action->fields) {
-      (field.required ? required : optional).push_back(field.name);
-      EXPECT_FALSE(field.label.empty()) << c.id << "." << field.name;
-    }
-    EXPECT_EQ(required, c.required) << c.id;
-    EXPECT_EQ(optional, c.optional) << c.id;
-  }
+  testing::ExpectLensActions(
+      registry, "shopping_list",
+      {
+          {"create_shopping_list_item",
+           Variant::kMutate,
+           RoleSet::All(),
+           {"part_name", "quantity_requested", "source_type"},
+           {"part_id", "part_number", "manufacturer", "unit", "urgency", "required_by_date",
+            "source_work_order_id", "notes"}},
+          {"review_shopping_list_item", Variant::kMutate, RoleSet::Hod(), {"item_id"}, {"notes"}},
+          {"approve_shopping_list_item",
+           Variant::kMutate,
+           RoleSet::Hod(),
+           {"item_id", "quantity_approved"},
+           {"approval_notes"}},
+          {"reject_shopping_list_item",
+           Variant::kMutate,
+           RoleSet::Hod(),
+           {"item_id", "rejection_reason"},
+           {"rejection_notes"}},
+          {"update_shopping_list_item",
+           Variant::kMutate,
+           RoleSet::All(),
+           {"item_id"},
+           {"quantity_requested", "urgency", "required_by_date", "notes"}},
+          {"promote_candidate_to_part",
+           Variant::kMutate,
+           kPromoters,
+           {"item_id"},
+           {"part_number", "min_level", "location"}},
+          {"view_shopping_list_item", Variant::kRead, RoleSet::All(), {"item_id"}, {}},
+          {"view_shopping_list_history", Variant::kRead, RoleSet::All(), {"item_id"}, {}},
+          {"list_shopping_list_items",
+           Variant::kRead,
+           RoleSet::All(),
+           {},
+           {"status", "limit", "cursor"}},
+      });
 
   // Quantities are numbers strictly above zero; ids are UUIDs.
   for (const auto& [action_id, field_name] : std::vector<std::pair<std::string, std::string>>{
