@@ -16,5 +16,6 @@ Command AddTokenCommand(CLI::App& cli);
 std::vector<Command> AddFlagsCommands(CLI::App& cli);
 std::vector<Command> AddAuditCommands(CLI::App& cli);
 std::vector<Command> AddPartsCommands(CLI::App& cli);
+std::vector<Command> AddMaintenanceCommands(CLI::App& cli);
 
 }  // namespace celeste

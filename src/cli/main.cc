@@ -22,6 +22,7 @@ int main(int argc, char** argv) {
   for (auto& c : AddFlagsCommands(cli)) commands.push_back(c);
   for (auto& c : AddAuditCommands(cli)) commands.push_back(c);
   for (auto& c : AddPartsCommands(cli)) commands.push_back(c);
+  for (auto& c : AddMaintenanceCommands(cli)) commands.push_back(c);
 
   try {
     cli.parse(argc, argv);
