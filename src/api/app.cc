@@ -34,6 +34,41 @@ bool HasJsonContentType(const Request& request) {
   return t.size() == 16 && strncasecmp(t.data(), "application/json", 16) == 0;
 }
 
+// A body refused before it was read because its route's opener failed; Route() answers.
+class RefusedBody final : public BodySink {
+ public:
+  explicit RefusedBody(Status why) : why_(std::move(why)) {}
+  bool accepting() const override { return false; }
+  uint64_t limit() const override { return 0; }
+  bool Append(std::string_view) override { return false; }
+  const Status& why() const { return why_; }
+
+ private:
+  Status why_;
+};
+
+void AssignRequestId(Request& request) {
+  if (!request.request_id.empty()) return;  // assigned when the head arrived
+  auto client_id = request.Header("x-request-id");
+  request.request_id =
+      client_id && IsSaneRequestId(*client_id) ? std::string(*client_id) : NewUuidV7();
+}
+
+// A streaming route's body that the server read whole (or an App used without the
+// server): fed to the route's sink here, so the handler always gets one.
+Status FeedWholeBody(Request& request, const BodyOpener& opener) {
+  request.body_sink = opener(request);
+  BodySink* sink = request.body_sink.get();
+  if (!sink || !sink->accepting() || request.body.empty()) return Status::OK();
+  if (request.body.size() > sink->limit()) {
+    request.body_sink.reset();
+    return Status::Error(ErrorCode::kPayloadTooLarge, "the body is over the limit");
+  }
+  sink->Append(request.body);
+  request.body.clear();
+  return Status::OK();
+}
+
 bool CarriesBody(Method m) {
   return m == Method::kPost || m == Method::kPut || m == Method::kPatch;
 }
@@ -59,19 +94,43 @@ App::App(Store& store, const Registry& registry, AppConfig config, const Clock& 
       flags_(store, registry.AllFlags(), clock, std::move(config.env)),
       signatures_(directory_, throttle_, clock),
       dispatcher_(registry, store, flags_, signatures_, clock),
-      services_{store, registry, flags_, dispatcher_, authenticator_, directory_, metrics_, clock} {
+      services_{store,      registry, flags_, dispatcher_,     authenticator_,
+                directory_, metrics_, clock,  config.documents} {
   RegisterSystemRoutes(services_, [this](Method m, std::string p, ApiHandler h) { Add(m, p, h); });
   RegisterAuthRoutes(services_, [this](Method m, std::string p, ApiHandler h) { Add(m, p, h); });
   RegisterActionRoutes(services_, [this](Method m, std::string p, ApiHandler h) { Add(m, p, h); });
   RegisterFlagRoutes(services_, [this](Method m, std::string p, ApiHandler h) { Add(m, p, h); });
+  RegisterDocumentRoutes(
+      services_, [this](Method m, std::string p, ApiHandler h) { Add(m, p, h); },
+      [this](Method m, std::string p, ApiHandler h, BodyOpener o) { Add(m, p, h, o); });
 }
 
-void App::Add(Method method, std::string pattern, ApiHandler handler) {
-  router_.Add(method, std::move(pattern), [handler = std::move(handler)](Request& request) {
-    Result<Response> result = handler(request);
-    if (!result.ok()) return ErrorResponse(result.status(), request.request_id);
-    return std::move(result).value();
-  });
+void App::Add(Method method, std::string pattern, ApiHandler handler, BodyOpener opener) {
+  router_.Add(
+      method, std::move(pattern),
+      [handler = std::move(handler)](Request& request) {
+        Result<Response> result = handler(request);
+        if (!result.ok()) return ErrorResponse(result.status(), request.request_id);
+        return std::move(result).value();
+      },
+      std::move(opener));
+}
+
+std::shared_ptr<BodySink> App::OpenBody(Request& head) {
+  Router::Match match = router_.Find(head.method, head.path);
+  if (match.kind != Router::Match::Kind::kFound || !match.opener) return nullptr;
+  AssignRequestId(head);
+  head.path_params = std::move(match.params);
+  try {
+    return (*match.opener)(head);
+  } catch (const std::exception& e) {
+    Log(LogLevel::kError, "unhandled exception",
+        {{"request_id", head.request_id}, {"route", *match.pattern}, {"error", e.what()}});
+  } catch (...) {
+    Log(LogLevel::kError, "unhandled exception",
+        {{"request_id", head.request_id}, {"route", *match.pattern}});
+  }
+  return std::make_shared<RefusedBody>(Status::Internal("internal error; reported as a bug"));
 }
 
 Response App::Route(Request& request, std::string& route_name) {
@@ -94,20 +153,31 @@ Response App::Route(Request& request, std::string& route_name) {
                          request.request_id);
   }
   route_name = *match.pattern;
-  if (CarriesBody(request.method) && !HasJsonContentType(request)) {
+  request.path_params = std::move(match.params);
+  if (match.opener) {
+    // A streaming route takes any content type: it judges the body itself.
+    if (auto* refused = dynamic_cast<const RefusedBody*>(request.body_sink.get())) {
+      return ErrorResponse(refused->why(), request.request_id);
+    }
+    if (!request.body_sink) {
+      if (Status s = FeedWholeBody(request, *match.opener); !s.ok()) {
+        return ErrorResponse(s, request.request_id);
+      }
+    }
+  } else if (CarriesBody(request.method) && !HasJsonContentType(request)) {
     return ErrorResponse(Status::Error(ErrorCode::kUnsupportedMediaType,
                                        "send the body as Content-Type: application/json"),
                          request.request_id);
   }
-  request.path_params = std::move(match.params);
-  return (*match.handler)(request);
+  Response response = (*match.handler)(request);
+  // A sink the handler did not consume discards its bytes before the answer goes out.
+  request.body_sink.reset();
+  return response;
 }
 
 Response App::Handle(Request&& request) {
   const auto started = std::chrono::steady_clock::now();
-  auto client_id = request.Header("x-request-id");
-  request.request_id =
-      client_id && IsSaneRequestId(*client_id) ? std::string(*client_id) : NewUuidV7();
+  AssignRequestId(request);
   std::string route_name = "unmatched";
   Response response;
   try {

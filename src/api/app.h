@@ -22,6 +22,9 @@ struct AppConfig {
   JwtConfig jwt;
   int64_t token_ttl_seconds = 12 * 3600;
   EnvLookup env = ProcessEnv();
+  // Where documents are stored (not owned; outlives the App). Null: the document routes
+  // answer 503 feature_disabled.
+  documents::DocumentStorage* documents = nullptr;
 };
 
 class App {
@@ -33,6 +36,10 @@ class App {
   // Never throws: an exception from a handler is logged with the request id, counted,
   // and answered 500 internal_error.
   Response Handle(Request&& request);
+  // For HttpServer: given a request's head, the sink its route streams the body into, or
+  // null when the route takes its body whole. Never throws: a failing opener yields a sink
+  // that refuses the body, and Handle() answers the error.
+  std::shared_ptr<BodySink> OpenBody(Request& head);
 
   Metrics& metrics() { return metrics_; }
   FlagService& flags() { return flags_; }
@@ -41,7 +48,7 @@ class App {
   Dispatcher& dispatcher() { return dispatcher_; }
 
  private:
-  void Add(Method method, std::string pattern, ApiHandler handler);
+  void Add(Method method, std::string pattern, ApiHandler handler, BodyOpener opener = {});
   Response Route(Request& request, std::string& route_name);
 
   Store& store_;

@@ -9,6 +9,8 @@
 namespace celeste {
 
 using AddRoute = std::function<void(Method, std::string, ApiHandler)>;
+// A route that streams its request body into the sink its opener makes (BodySink).
+using AddStreamingRoute = std::function<void(Method, std::string, ApiHandler, BodyOpener)>;
 
 // GET /health, GET /metrics.
 void RegisterSystemRoutes(Services& services, const AddRoute& add);
@@ -18,5 +20,8 @@ void RegisterAuthRoutes(Services& services, const AddRoute& add);
 void RegisterActionRoutes(Services& services, const AddRoute& add);
 // GET /v1/flags, PUT /v1/flags/{name}.
 void RegisterFlagRoutes(Services& services, const AddRoute& add);
+// POST /v1/documents (streamed upload), GET /v1/documents/{id}.
+void RegisterDocumentRoutes(Services& services, const AddRoute& add,
+                            const AddStreamingRoute& add_streaming);
 
 }  // namespace celeste

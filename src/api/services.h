@@ -7,6 +7,7 @@
 #include "auth/authenticator.h"
 #include "auth/directory.h"
 #include "core/clock.h"
+#include "documents/document_storage.h"
 #include "flags/flag_service.h"
 #include "http/request.h"
 #include "store/store.h"
@@ -22,6 +23,7 @@ struct Services {
   Directory& directory;
   Metrics& metrics;
   const Clock& clock;
+  documents::DocumentStorage* documents = nullptr;  // null: no document storage configured
 };
 
 // A route handler: errors travel as Status and become the envelope at one boundary.

@@ -1,5 +1,6 @@
 #include <algorithm>
 #include <cstdlib>
+#include <filesystem>
 #include <iostream>
 #include <thread>
 
@@ -7,6 +8,7 @@
 #include "cli/commands.h"
 #include "cli/demo_fleet.h"
 #include "core/log.h"
+#include "documents/document_storage.h"
 #include "http/server.h"
 #include "lenses/lenses.h"
 
@@ -24,6 +26,7 @@ struct ServeOptions {
   CommonOptions common;
   std::string listen = "127.0.0.1:8080";
   std::string jwt_secret_file;
+  std::string documents_dir;  // "" = documents::DefaultDocumentsRoot(db)
   bool demo = false;
   unsigned threads = DefaultIoThreads();
   uint64_t body_limit = 1024 * 1024;
@@ -41,11 +44,16 @@ int Serve(const ServeOptions& o) {
   if (Status s = store->Migrate(); !s.ok()) return ReportError(s, o.common.json);
   auto secret = ResolveJwtSecret(o.jwt_secret_file, o.common.db);
   if (!secret.ok()) return ReportError(secret.status(), o.common.json);
+  auto documents = documents::DocumentStorage::Open(
+      o.documents_dir.empty() ? documents::DefaultDocumentsRoot(o.common.db)
+                              : std::filesystem::path(o.documents_dir));
+  if (!documents.ok()) return ReportError(documents.status(), o.common.json);
 
   Registry registry;
   RegisterAllLenses(registry);
   AppConfig config;
   config.jwt.secret = *secret;
+  config.documents = documents->get();
   if (const char* audience = std::getenv("CELESTE_JWT_AUDIENCE"); audience && *audience) {
     config.jwt.audience = audience;
   }
@@ -63,10 +71,15 @@ int Serve(const ServeOptions& o) {
   server_options.threads = o.threads;
   server_options.body_limit = o.body_limit;
   server_options.read_timeout = std::chrono::seconds(o.read_timeout_s);
-  HttpServer server(server_options, [&app](Request&& r) { return app.Handle(std::move(r)); });
+  HttpServer server(
+      server_options, [&app](Request&& r) { return app.Handle(std::move(r)); },
+      [&app](Request& head) { return app.OpenBody(head); });
   if (Status s = server.Start(); !s.ok()) return ReportError(s, o.common.json);
   Log(LogLevel::kInfo, "celeste is serving",
-      {{"listen", o.listen}, {"port", server.port()}, {"db", store->backend()}});
+      {{"listen", o.listen},
+       {"port", server.port()},
+       {"db", store->backend()},
+       {"documents", (*documents)->root().string()}});
   const int signal = server.RunUntilSignal([&] {
     std::cout << "celeste listening on http://" << o.listen.substr(0, o.listen.rfind(':')) << ":"
               << server.port() << std::endl;
@@ -86,6 +99,10 @@ Command AddServeCommand(CLI::App& cli) {
       ->capture_default_str();
   cmd->add_option("--jwt-secret-file", o->jwt_secret_file,
                   "File holding the HS256 secret (else CELESTE_JWT_SECRET, else data/jwt-secret)");
+  cmd->add_option("--documents-dir", o->documents_dir,
+                  "Where uploaded documents are stored (else CELESTE_DOCUMENTS_DIR, else "
+                  "'documents' beside an SQLite database, else ./data/documents)")
+      ->envname("CELESTE_DOCUMENTS_DIR");
   cmd->add_flag("--demo", o->demo, "Load the demo fleet and print its logins");
   cmd->add_option("--threads", o->threads,
                   "I/O threads (default 2 per core, at least 4; 0 = one per core)")

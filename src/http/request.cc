@@ -1,5 +1,9 @@
 #include "http/request.h"
 
+#include <unistd.h>
+
+#include <utility>
+
 #include <boost/json/serialize.hpp>
 
 namespace celeste {
@@ -52,6 +56,12 @@ std::optional<std::string_view> Request::QueryParam(std::string_view name) const
 std::optional<std::string_view> Request::PathParam(std::string_view name) const {
   return Find(path_params, name);
 }
+
+ResponseFile::~ResponseFile() {
+  if (fd_ >= 0) ::close(fd_);
+}
+
+int ResponseFile::Release() { return std::exchange(fd_, -1); }
 
 Response Response::Json(int status, const boost::json::value& body) {
   Response r;

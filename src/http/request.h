@@ -2,6 +2,9 @@
 // Nothing here includes Boost.Beast; the server converts at the edge.
 #pragma once
 
+#include <cstdint>
+#include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -18,6 +21,30 @@ std::string_view MethodName(Method method);
 
 using KeyValues = std::vector<std::pair<std::string, std::string>>;
 
+// Where a route that takes large uploads receives its request body: chunk by chunk, as it
+// arrives, instead of whole in Request::body (HttpServer; Router::Add with a BodyOpener).
+// The server keeps memory bounded whatever the body's size. A sink that is destroyed
+// before its handler finished with it must discard what it received (the client went away,
+// the body was over the limit).
+class BodySink {
+ public:
+  virtual ~BodySink() = default;
+  // False when the request was refused from its head alone (no token, no such entity...):
+  // the body is then not read at all, and the handler answers with the sink's reason.
+  virtual bool accepting() const = 0;
+  // The largest body accepted, in bytes; a longer one is answered 413 (body_too_large).
+  virtual uint64_t limit() const = 0;
+  // Takes the next bytes of the body, in order. False stops reading (the sink keeps why):
+  // the handler is called at once and answers; the rest of the body is never read.
+  virtual bool Append(std::string_view bytes) = 0;
+};
+
+struct Request;
+// Called with a request's head (method, target, headers; no body yet) before its body is
+// read. Returns the sink for routes that stream their bodies, else null (the body is then
+// read into Request::body under the server's body limit).
+using BodyOpener = std::function<std::shared_ptr<BodySink>(Request& head)>;
+
 struct Request {
   Method method = Method::kGet;
   std::string target;  // as received: "/v1/audit?yacht_id=..."
@@ -28,6 +55,9 @@ struct Request {
   std::string remote_address;
   // Set by the server when the body exceeded the limit; the body is then empty.
   bool body_too_large = false;
+  // The sink that received the body of a streaming route (the body member stays empty);
+  // null for every other route, and when the body was over the sink's limit.
+  std::shared_ptr<BodySink> body_sink;
 
   // Filled while the request is handled.
   std::string request_id;
@@ -40,11 +70,31 @@ struct Request {
   std::optional<std::string_view> PathParam(std::string_view name) const;
 };
 
+// An open file a response sends as its body, read piece by piece while it is written
+// (downloads), so that a large body is never held in memory. Owns the descriptor.
+class ResponseFile {
+ public:
+  ResponseFile(int fd, uint64_t size) : fd_(fd), size_(size) {}
+  ~ResponseFile();
+  ResponseFile(const ResponseFile&) = delete;
+  ResponseFile& operator=(const ResponseFile&) = delete;
+
+  uint64_t size() const { return size_; }
+  // Hands the descriptor over (to the server, which closes it); -1 once released.
+  int Release();
+
+ private:
+  int fd_;
+  uint64_t size_;
+};
+
 struct Response {
   int status = 200;
   std::string content_type = "application/json";
   std::string body;
   KeyValues headers;  // extra headers (X-Request-Id is added by the app)
+  // When set, the body is this file (Content-Length its size) and `body` is ignored.
+  std::shared_ptr<ResponseFile> file;
 
   static Response Json(int status, const boost::json::value& body);
   static Response Text(int status, std::string body, std::string content_type);

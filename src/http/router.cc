@@ -27,9 +27,10 @@ bool IsCapture(const std::string& segment) {
 
 }  // namespace
 
-void Router::Add(Method method, std::string pattern, Handler handler) {
+void Router::Add(Method method, std::string pattern, Handler handler, BodyOpener opener) {
   auto segments = SplitPath(pattern);
-  routes_.push_back({method, std::move(pattern), std::move(segments), std::move(handler)});
+  routes_.push_back(
+      {method, std::move(pattern), std::move(segments), std::move(handler), std::move(opener)});
 }
 
 Router::Match Router::Find(Method method, std::string_view path) const {
@@ -53,6 +54,7 @@ Router::Match Router::Find(Method method, std::string_view path) const {
       result.allowed.clear();  // filled by earlier routes with the same path
       result.handler = &route.handler;
       result.pattern = &route.pattern;
+      result.opener = route.opener ? &route.opener : nullptr;
       result.params = std::move(params);
       return result;
     }

@@ -2,7 +2,8 @@
 //
 // Patterns are literal segments and "{name}" captures: "/v1/flags/{name}". A path that
 // matches no pattern is route_not_found; one that matches with another method is
-// method_not_allowed (with the allowed methods listed).
+// method_not_allowed (with the allowed methods listed). A route may stream its request body
+// into a sink instead of receiving it whole (its BodyOpener; see BodySink).
 #pragma once
 
 #include <functional>
@@ -18,12 +19,13 @@ using Handler = std::function<Response(Request&)>;
 class Router {
  public:
   // `pattern` also labels metrics and logs ("/v1/flags/{name}").
-  void Add(Method method, std::string pattern, Handler handler);
+  void Add(Method method, std::string pattern, Handler handler, BodyOpener opener = {});
 
   struct Match {
     enum class Kind { kFound, kNoRoute, kWrongMethod } kind = Kind::kNoRoute;
     const Handler* handler = nullptr;
     const std::string* pattern = nullptr;  // the matched pattern, for metrics
+    const BodyOpener* opener = nullptr;    // set when the route streams its body
     KeyValues params;
     std::vector<Method> allowed;  // for kWrongMethod
   };
@@ -35,6 +37,7 @@ class Router {
     std::string pattern;
     std::vector<std::string> segments;
     Handler handler;
+    BodyOpener opener;
   };
   std::vector<Route> routes_;
 };

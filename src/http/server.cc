@@ -78,12 +78,12 @@ Result<tcp::endpoint> ResolveListenAddress(net::io_context& ioc, const std::stri
 }  // namespace
 
 struct HttpServer::Impl {
-  Impl(HttpServerOptions options_in, RequestHandler handler)
+  Impl(HttpServerOptions options_in, RequestHandler handler, BodyOpener open_body)
       : options(std::move(options_in)),
         thread_count(options.threads > 0 ? options.threads
                                          : std::max(1u, std::thread::hardware_concurrency())),
-        context{
-            std::move(handler), options.read_timeout, options.body_limit, options.header_limit, {}},
+        context{std::move(handler), std::move(open_body), options.read_timeout,
+                options.body_limit, options.header_limit, {}},
         ioc(static_cast<int>(thread_count)),
         acceptor(net::make_strand(ioc)),
         accept_retry(acceptor.get_executor()) {}
@@ -127,8 +127,8 @@ struct HttpServer::Impl {
   std::vector<std::thread> threads;  // guarded by lifecycle_mu
 };
 
-HttpServer::HttpServer(HttpServerOptions options, RequestHandler handler)
-    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler))) {}
+HttpServer::HttpServer(HttpServerOptions options, RequestHandler handler, BodyOpener open_body)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(handler), std::move(open_body))) {}
 
 HttpServer::~HttpServer() { Stop(); }
 

@@ -9,6 +9,12 @@
 // A body over the limit is not answered by the server: the handler receives the request with
 // `body_too_large = true` and an empty body (the app answers 413), then the connection closes.
 //
+// Routes that take large uploads stream their bodies instead: `open_body` sees each request's
+// head before its body and may return a BodySink; the body then goes to the sink piece by
+// piece, under the sink's limit instead of `body_limit`, and the handler gets the request
+// with `body_sink` set. Memory stays bounded whatever the body's size. A client that goes
+// away mid-body never reaches the handler; its sink is dropped (and discards what it got).
+//
 // Threading: `threads` io threads run every connection; the handler is called on an io thread,
 // concurrently for different connections, one request at a time per connection. It must be
 // thread-safe, and a slow handler holds an io thread while it runs.
@@ -37,7 +43,7 @@ struct HttpServerOptions {
   // Longest wait for a request's bytes (and for a response write) before closing the
   // connection; also how long an idle keep-alive connection stays open.
   std::chrono::milliseconds read_timeout = std::chrono::seconds(30);
-  // Largest accepted request body, in bytes.
+  // Largest accepted request body, in bytes (a streamed body has its sink's limit).
   uint64_t body_limit = uint64_t{1024} * 1024;
   // Largest accepted request line plus headers, in bytes.
   uint32_t header_limit = 16 * 1024;
@@ -47,7 +53,7 @@ struct HttpServerOptions {
 
 class HttpServer {
  public:
-  HttpServer(HttpServerOptions options, RequestHandler handler);
+  HttpServer(HttpServerOptions options, RequestHandler handler, BodyOpener open_body = {});
   // Stops the server if it is running (see Stop()).
   ~HttpServer();
 

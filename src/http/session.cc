@@ -63,8 +63,7 @@ std::string LowerAscii(std::string_view text) {
 }
 
 // Everything of the request but its body.
-Request ToRequest(const http::request<http::string_body>& message,
-                  const std::string& remote_address) {
+Request ToRequest(const http::request_header<>& message, const std::string& remote_address) {
   Request request;
   request.method = ToMethod(message.method());
   request.target = std::string(message.target());
@@ -98,7 +97,19 @@ bool IsParseError(const beast::error_code& ec) {
   return ec.category() == http::make_error_code(http::error::bad_target).category();
 }
 
+class SinkCategory final : public beast::error_category {
+ public:
+  const char* name() const noexcept override { return "celeste.body_sink"; }
+  std::string message(int) const override { return "the body sink stopped reading"; }
+};
+
 }  // namespace
+
+const beast::error_code& SinkStopped() {
+  static const SinkCategory category;
+  static const beast::error_code code(1, category);
+  return code;
+}
 
 bool SessionRegistry::Add(const std::shared_ptr<Session>& session) {
   std::lock_guard lock(mu_);
@@ -162,7 +173,7 @@ void Session::OnShutdown() {
   switch (phase_) {
     case Phase::kReading:
       // An idle connection closes now; a request already arriving is still answered.
-      if (!parser_->got_some()) stream_.cancel();
+      if (!stream_parser_ && !parser_->got_some()) stream_.cancel();
       break;
     case Phase::kLingering:
       stream_.cancel();
@@ -175,9 +186,13 @@ void Session::OnShutdown() {
 
 void Session::ReadRequest() {
   phase_ = Phase::kReading;
+  stream_parser_.reset();
+  head_ = {};
   parser_.emplace();
   parser_->header_limit(context_.header_limit);
-  parser_->body_limit(context_.body_limit);
+  // The limit depends on the route (a streamed upload may be larger than other bodies):
+  // OnReadHeader sets it once the head is in.
+  parser_->body_limit(boost::none);
   stream_.expires_after(context_.read_timeout);
   http::async_read_header(stream_, buffer_, *parser_,
                           beast::bind_front_handler(&Session::OnReadHeader, shared_from_this()));
@@ -185,7 +200,22 @@ void Session::ReadRequest() {
 
 void Session::OnReadHeader(beast::error_code ec, std::size_t bytes) {
   if (ec || parser_->is_done()) return OnRead(ec, bytes);
-  if (beast::iequals(parser_->get()[http::field::expect], "100-continue")) {
+  if (!OpenBody()) return;
+  BodySink* sink = head_.body_sink.get();
+  if (sink && !sink->accepting()) {
+    // Refused from its head: answered without reading the body (the connection closes).
+    return Handle(std::move(head_), parser_->get().version(), false);
+  }
+  const uint64_t limit = sink ? sink->limit() : context_.body_limit;
+  // A declared length is checked here; a chunked body as its chunks arrive.
+  if (auto length = parser_->content_length(); length && *length > limit) return HandleTooLarge();
+  parser_->body_limit(limit);
+  if (sink) {
+    stream_parser_.emplace(std::move(*parser_), sink);
+    stream_parser_->body_limit(limit);
+  }
+  auto& head = stream_parser_ ? stream_parser_->get().base() : parser_->get().base();
+  if (beast::iequals(head[http::field::expect], "100-continue")) {
     net::async_write(stream_, net::buffer(kContinue),
                      [self = shared_from_this()](beast::error_code ec, std::size_t) {
                        if (ec) return self->Close();
@@ -196,9 +226,40 @@ void Session::OnReadHeader(beast::error_code ec, std::size_t bytes) {
   ReadBody();
 }
 
+bool Session::OpenBody() {
+  if (!context_.open_body) return true;
+  head_ = ToRequest(parser_->get(), remote_address_);
+  try {
+    head_.body_sink = context_.open_body(head_);
+  } catch (const std::exception& e) {
+    Log(LogLevel::kError, "body opener threw", {{"error", e.what()}});
+    WriteError(ErrorCode::kInternal, "internal error");
+    return false;
+  }
+  if (!head_.body_sink) head_ = {};  // an ordinary body: OnRead builds the request
+  return true;
+}
+
 void Session::ReadBody() {
+  if (stream_parser_) {
+    // An idle timeout per piece rather than one deadline for the whole body: a large upload
+    // over a slow link takes as long as it needs while bytes keep arriving.
+    stream_.expires_after(context_.read_timeout);
+    http::async_read_some(stream_, buffer_, *stream_parser_,
+                          beast::bind_front_handler(&Session::OnStreamRead, shared_from_this()));
+    return;
+  }
   http::async_read(stream_, buffer_, *parser_,
                    beast::bind_front_handler(&Session::OnRead, shared_from_this()));
+}
+
+void Session::HandleTooLarge() {
+  // The sink (if any) goes first: what it received is discarded before the 413 is sent.
+  head_ = {};
+  auto& message = stream_parser_ ? stream_parser_->get().base() : parser_->get().base();
+  Request request = ToRequest(message, remote_address_);
+  request.body_too_large = true;
+  Handle(std::move(request), message.version(), false);
 }
 
 void Session::OnRead(beast::error_code ec, std::size_t /*bytes*/) {
@@ -206,9 +267,7 @@ void Session::OnRead(beast::error_code ec, std::size_t /*bytes*/) {
   if (ec == http::error::body_limit) {
     // The limit is checked once the header is complete, so the request line and the
     // headers are all there: the handler answers (413) and the connection closes.
-    Request request = ToRequest(message, remote_address_);
-    request.body_too_large = true;
-    return Handle(std::move(request), message.version(), false);
+    return HandleTooLarge();
   }
   if (ec == http::error::end_of_stream || ec == http::error::partial_message) return Close();
   if (IsParseError(ec)) {
@@ -220,6 +279,24 @@ void Session::OnRead(beast::error_code ec, std::size_t /*bytes*/) {
   Request request = ToRequest(message, remote_address_);
   request.body = std::move(message.body());
   Handle(std::move(request), message.version(), message.keep_alive());
+}
+
+void Session::OnStreamRead(beast::error_code ec, std::size_t /*bytes*/) {
+  const auto& message = stream_parser_->get();
+  if (ec == SinkStopped()) {
+    // The sink refused the body (wrong type, disk full): it answers; the rest is not read.
+    return Handle(std::move(head_), message.version(), false);
+  }
+  if (ec == http::error::body_limit) return HandleTooLarge();
+  if (ec) {
+    head_ = {};  // the sink discards the partial body now, whatever happens next
+    if (IsParseError(ec) && ec != http::error::partial_message) {
+      return WriteError(ErrorCode::kInvalidRequest, "malformed HTTP request");
+    }
+    return Close();  // the client went away, a timeout, or Shutdown()
+  }
+  if (!stream_parser_->is_done()) return ReadBody();
+  Handle(std::move(head_), message.version(), message.keep_alive());
 }
 
 void Session::Handle(Request&& request, unsigned version, bool keep_alive) {
@@ -256,6 +333,11 @@ void Session::WriteResponse(Response&& response, unsigned version, bool is_head,
         {{"status", response.status}});
     response = ErrorResponse(ErrorCode::kInternal, "internal error");
   }
+  if (response.file && !is_head && !IsBodiless(response.status)) {
+    if (WriteFileResponse(response, version, keep_alive)) return;
+    response = ErrorResponse(ErrorCode::kInternal, "internal error");
+    keep_alive = false;
+  }
   response_ = {};
   response_.version(version);
   response_.result(static_cast<unsigned>(response.status));
@@ -266,7 +348,7 @@ void Session::WriteResponse(Response&& response, unsigned version, bool is_head,
   response_.keep_alive(keep_alive);
   if (!IsBodiless(response.status)) {
     // A HEAD response announces the length of the body it does not carry.
-    response_.content_length(response.body.size());
+    response_.content_length(response.file ? response.file->size() : response.body.size());
     if (!is_head) response_.body() = std::move(response.body);
   }
   stream_.expires_after(context_.read_timeout);
@@ -274,7 +356,33 @@ void Session::WriteResponse(Response&& response, unsigned version, bool is_head,
                     beast::bind_front_handler(&Session::OnWrite, shared_from_this(), keep_alive));
 }
 
+bool Session::WriteFileResponse(Response& response, unsigned version, bool keep_alive) {
+  beast::file file;
+  file.native_handle(response.file->Release());
+  http::file_body::value_type body;
+  beast::error_code ec;
+  body.reset(std::move(file), ec);
+  if (ec) {
+    Log(LogLevel::kError, "cannot send a file response", {{"error", ec.message()}});
+    return false;
+  }
+  file_response_.emplace();
+  auto& out = *file_response_;
+  out.version(version);
+  out.result(static_cast<unsigned>(response.status));
+  if (!response.content_type.empty()) out.set(http::field::content_type, response.content_type);
+  for (const auto& [name, value] : response.headers) out.insert(name, value);
+  out.keep_alive(keep_alive);
+  out.body() = std::move(body);
+  out.prepare_payload();
+  stream_.expires_after(context_.read_timeout);
+  http::async_write(stream_, out,
+                    beast::bind_front_handler(&Session::OnWrite, shared_from_this(), keep_alive));
+  return true;
+}
+
 void Session::OnWrite(bool keep_alive, beast::error_code ec, std::size_t /*bytes*/) {
+  file_response_.reset();  // closes a sent file
   if (ec) return Close();
   if (!keep_alive) return Linger();
   if (context_.registry.stopping()) return Close();
