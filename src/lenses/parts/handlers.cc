@@ -5,6 +5,7 @@
 #include "lenses/parts/catalog_part.h"
 #include "lenses/parts/stock_ledger.h"
 #include "lenses/shopping_list/shopping_list_lens.h"
+#include "lenses/work_orders/work_orders_lens.h"
 
 namespace celeste::parts {
 namespace {
@@ -85,6 +86,15 @@ Result<ActionOutcome> ReceivePart(const ActionContext& ctx, Tx& tx) {
 }
 
 Result<ActionOutcome> ConsumePart(const ActionContext& ctx, Tx& tx) {
+  // Parts used on a job name one of this yacht's work orders (it shows them).
+  if (auto work_order_id = ctx.OptId("work_order_id")) {
+    CELESTE_ASSIGN_OR_RETURN(auto work_order, FindWorkOrder(tx, ctx.yacht_id, *work_order_id));
+    if (!work_order) {
+      return Status::NotFound("no work order " + *work_order_id + " on this yacht")
+          .WithDetail("field", "work_order_id")
+          .WithDetail("work_order_id", *work_order_id);
+    }
+  }
   return Move(ctx, tx, MovementType::kConsume, -1);
 }
 
