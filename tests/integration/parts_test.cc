@@ -159,7 +159,11 @@ TEST_F(PartsTest, AddReceiveConsumeThenTheDetailShowsBalanceAndLedger) {
   EXPECT_FALSE(part.at("created_at").as_string().empty());
   EXPECT_EQ(Number(part.at("on_hand")), 0);
 
-  const std::string work_order = RandomUuidV4();
+  // Parts consumed on a work order name it (it must be the yacht's: work_orders lens).
+  ClientResponse job = Execute(UserA("chief_engineer"), A().id, "create_work_order",
+                               {{"title", "Replace raw water impeller"}});
+  ASSERT_EQ(job.status, 201) << Describe(job);
+  const std::string work_order(job.Json().at("entity_id").as_string());
   ClientResponse received = Execute(UserA("purser"), A().id, "receive_part",
                                     {{"part_id", part_id},
                                      {"quantity", 10},
@@ -763,6 +767,87 @@ TEST_F(PartsRaceTest, FiftyConcurrentConsumesOfThirtyUnitsTakeEachUnitOnce) {
   EXPECT_EQ(std::stod(ledger.out.substr(bar + 1)), 0) << ledger.out;
   EXPECT_EQ(AuditTrail(part_id).size(), static_cast<size_t>(2 + kStartingStock))
       << "add, receive and one row per unit consumed; none for the refusals";
+}
+
+}  // namespace
+}  // namespace celeste::testing
+
+namespace celeste::testing {
+namespace {
+
+// Low stock is read from a marker the database keeps next to each balance (migration 0006):
+// it must follow stock moved through the actions and a min_level edited past the server
+// (plain SQL: no action edits one), on both backends.
+class PartsLowStockMarkerTest : public PartsTest {
+ protected:
+  // Sets the part's min_level directly in the database, as an operator's script would.
+  void SetMinLevel(const std::string& part_id, double min_level) {
+    RunResult r = RunSql(*server_, "UPDATE pms_parts SET min_level = " + std::to_string(min_level) +
+                                       " WHERE id = '" + part_id + "'");
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+  // The part as GET /v1/parts/low-stock lists it ("" when it is not listed): "on_hand
+  // shortfall"; and list_parts with low_stock_only must agree on whether it is listed.
+  std::string LowStockEntry(const std::string& part_id) {
+    ClientResponse r = Get(UserA("crew"), "/v1/parts/low-stock?yacht_id=" + A().id);
+    EXPECT_EQ(r.status, 200) << Describe(r);
+    if (r.status != 200) return "error";
+    const boost::json::value json = r.Json();
+    std::string entry;
+    for (const auto& p : json.at("parts").as_array()) {
+      if (p.at("id").as_string() != part_id) continue;
+      entry = std::to_string(std::lround(Number(p.at("on_hand")))) + " " +
+              std::to_string(std::lround(Number(p.at("shortfall"))));
+    }
+    const boost::json::object listed = List({{"low_stock_only", true}, {"limit", 200}});
+    const std::vector<std::string> ids = listed.contains("parts")
+                                             ? IdsOf(listed.at("parts").as_array())
+                                             : std::vector<std::string>{};
+    EXPECT_EQ(std::find(ids.begin(), ids.end(), part_id) != ids.end(), !entry.empty())
+        << "list_parts low_stock_only disagrees with view_low_stock on " << part_id << ": "
+        << entry;
+    return entry;
+  }
+};
+
+TEST_F(PartsLowStockMarkerTest, LowStockFollowsMinLevelEditsAndStockMoves) {
+  const std::string part = AddPart({{"name", "Sea strainer basket"}, {"min_level", 4}});
+  ASSERT_FALSE(part.empty());
+  EXPECT_EQ(LowStockEntry(part), "0 4") << "a minimum and nothing received yet: low";
+  Stock(part, 10);
+  EXPECT_EQ(LowStockEntry(part), "") << "10 on hand, minimum 4";
+
+  SetMinLevel(part, 12);
+  EXPECT_EQ(LowStockEntry(part), "10 2") << "minimum raised above what is on hand";
+  SetMinLevel(part, 3);
+  EXPECT_EQ(LowStockEntry(part), "") << "minimum lowered again";
+
+  ASSERT_EQ(Consume(part, 8).status, 201);
+  EXPECT_EQ(LowStockEntry(part), "2 1") << "used below the minimum";
+  ASSERT_EQ(Consume(part, 1).status, 201);
+  EXPECT_EQ(LowStockEntry(part), "1 2");
+  Stock(part, 5);
+  EXPECT_EQ(LowStockEntry(part), "") << "received above the minimum";
+  SetMinLevel(part, 6);
+  EXPECT_EQ(LowStockEntry(part), "6 0") << "exactly at the new minimum";
+  SetMinLevel(part, 0);
+  ASSERT_EQ(Consume(part, 6).status, 201);
+  EXPECT_EQ(LowStockEntry(part), "") << "minimum 0: never low, even empty";
+
+  // A part added without a minimum never had a balance: one set later still lists it.
+  const std::string plain = AddPart({{"name", "Spare shackle"}});
+  ASSERT_FALSE(plain.empty());
+  EXPECT_EQ(LowStockEntry(plain), "");
+  SetMinLevel(plain, 2);
+  EXPECT_EQ(LowStockEntry(plain), "0 2") << "a minimum set on a part that never moved";
+  Stock(plain, 2);
+  EXPECT_EQ(LowStockEntry(plain), "2 0");
+  Stock(plain, 1);
+  EXPECT_EQ(LowStockEntry(plain), "");
+
+  // The books still agree: the balances the markers created hold no stock of their own.
+  RunResult verify = server_->Cli({"parts", "verify-stock", "--yacht", A().id});
+  EXPECT_EQ(verify.exit_code, 0) << verify.out << verify.err;
 }
 
 }  // namespace

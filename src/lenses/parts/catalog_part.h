@@ -69,8 +69,10 @@ struct PartPage {
 Result<PartPage> ListParts(Tx& tx, std::string_view yacht_id, const PartQuery& query);
 
 // Parts with min_level > 0 and on_hand <= min_level (a part with min_level 0 is never low
-// stock), the largest shortfall (min_level - on_hand) first. Reads parts and balances only,
-// never the ledger: as fast with a million ledger rows as with ten.
+// stock), the largest shortfall (min_level - on_hand) first, then by id. Starts from the
+// low balances alone (each balance carries its part's min_level and a `low` flag, with a
+// partial index on the low ones: migration 0006) and never reads the ledger: as fast with
+// a million ledger rows as with ten. ListParts' low_stock_only reads the same way.
 Result<std::vector<StockedPart>> LowStockParts(Tx& tx, std::string_view yacht_id);
 
 }  // namespace celeste::parts
