@@ -46,10 +46,19 @@ B=0190a000-0000-7000-8000-00000000000b
 USER_ID=0190a000-0000-7000-8000-000000000001
 TENANT_TABLES=(pms_audit_log pms_audit_chain_heads pms_parts pms_shopping_list_items
                pms_shopping_list_state_history pms_inventory_transactions pms_part_stock
-               pms_purchase_orders pms_purchase_order_items pms_receivings pms_receiving_lines)
+               pms_purchase_orders pms_purchase_order_items pms_receivings pms_receiving_lines
+               pms_equipment pms_maintenance_schedules pms_faults pms_work_orders
+               pms_work_order_notes pms_fault_history pms_work_order_history
+               pms_certificates pms_yacht_settings pms_documents)
 # Tables the application may not delete from at all (records, ledgers).
 NO_DELETE=" pms_audit_log pms_inventory_transactions pms_purchase_orders "
 NO_DELETE+="pms_purchase_order_items pms_receivings pms_receiving_lines "
+NO_DELETE+="pms_equipment pms_maintenance_schedules pms_faults pms_work_orders "
+NO_DELETE+="pms_work_order_notes pms_fault_history pms_work_order_history "
+NO_DELETE+="pms_certificates pms_yacht_settings pms_documents "
+# Tables the application may not update at all (append-only notes, histories, documents;
+# the audit log and the stock ledger have their own section below).
+NO_UPDATE=" pms_work_order_notes pms_fault_history pms_work_order_history pms_documents "
 
 
 # run URL YACHT SQL: runs SQL in one session, after `SET app.yacht_id` unless YACHT is "".
@@ -126,6 +135,44 @@ INSERT INTO pms_receivings (id, yacht_id, purchase_order_id, created_by, created
 INSERT INTO pms_receiving_lines (yacht_id, receiving_id, line, part_id, quantity_received)
   VALUES ('$y', '0190a000-0000-7000-8000-0000000008$d$d', 1,
           '0190a000-0000-7000-8000-0000000001$d$d', 1);
+INSERT INTO pms_equipment (id, yacht_id, parent_id, name, created_by, created_at, updated_at)
+  VALUES ('0190a000-0000-7000-8000-0000000011$d$d', '$y', NULL, 'Main engine $d', '$USER_ID',
+          now(), now()),
+         ('0190a000-0000-7000-8000-0000000012$d$d', '$y', '0190a000-0000-7000-8000-0000000011$d$d',
+          'Raw water pump $d', '$USER_ID', now(), now());
+INSERT INTO pms_maintenance_schedules (id, yacht_id, equipment_id, task, interval_days,
+    interval_hours, created_by, created_at, updated_at)
+  VALUES ('0190a000-0000-7000-8000-0000000013$d$d', '$y', '0190a000-0000-7000-8000-0000000012$d$d',
+          'Replace impeller $d', 365, 500, '$USER_ID', now(), now());
+INSERT INTO pms_faults (id, yacht_id, equipment_id, title, severity, reported_by, reported_at,
+    updated_at, status_changed_by, status_changed_role)
+  VALUES ('0190a000-0000-7000-8000-0000000014$d$d', '$y', '0190a000-0000-7000-8000-0000000012$d$d',
+          'Pump leaking $d', 'medium', '$USER_ID', now(), now(), '$USER_ID', 'crew');
+INSERT INTO pms_work_orders (id, yacht_id, origin, fault_id, schedule_id, equipment_id, title,
+    created_by, created_at, updated_at, status_changed_by, status_changed_role)
+  VALUES ('0190a000-0000-7000-8000-0000000015$d$d', '$y', 'schedule', NULL,
+          '0190a000-0000-7000-8000-0000000013$d$d', '0190a000-0000-7000-8000-0000000012$d$d',
+          'Replace impeller $d', '$USER_ID', now(), now(), '$USER_ID', 'crew'),
+         ('0190a000-0000-7000-8000-0000000016$d$d', '$y', 'fault',
+          '0190a000-0000-7000-8000-0000000014$d$d', NULL, '0190a000-0000-7000-8000-0000000012$d$d',
+          'Fix the leak $d', '$USER_ID', now(), now(), '$USER_ID', 'crew');
+INSERT INTO pms_work_order_notes (id, yacht_id, work_order_id, author_id, author_role, body,
+    created_at)
+  VALUES ('0190a000-0000-7000-8000-0000000017$d$d', '$y', '0190a000-0000-7000-8000-0000000015$d$d',
+          '$USER_ID', 'crew', 'Spare impeller on board $d', now());
+INSERT INTO pms_certificates (id, yacht_id, scope, holder_user_id, certificate_type, number,
+    issuing_authority, issue_date, expiry_date, created_by, created_at, updated_at)
+  VALUES ('0190a000-0000-7000-8000-0000000018$d$d', '$y', 'vessel', NULL, 'Load line', 'LL-$d',
+          'Flag $d', '2024-01-01', '2029-01-01', '$USER_ID', now(), now()),
+         ('0190a000-0000-7000-8000-0000000019$d$d', '$y', 'crew', '$USER_ID', 'STCW', 'ST-$d',
+          'MCA', '2023-06-01', '2028-06-01', '$USER_ID', now(), now());
+INSERT INTO pms_yacht_settings (yacht_id, certificate_warning_days, updated_by, updated_at)
+  VALUES ('$y', 60, '$USER_ID', now());
+INSERT INTO pms_documents (id, yacht_id, entity_type, entity_id, content_type, size_bytes, sha256,
+    uploaded_by, uploaded_role, uploaded_at)
+  VALUES ('0190a000-0000-7000-8000-0000000020$d$d', '$y', 'certificate',
+          '0190a000-0000-7000-8000-0000000018$d$d', 'application/pdf', 1234, repeat('c', 64),
+          '$USER_ID', 'crew', now());
 SQL
 }
 seed_sql="INSERT INTO yachts (id, name, code, created_at) VALUES
@@ -142,7 +189,11 @@ else not_ok "owner seeds yachts A and B in every tenant table" "$out"; finish; f
 declare -A ROWS=([pms_audit_log]=1 [pms_audit_chain_heads]=1 [pms_parts]=1
                  [pms_shopping_list_items]=2 [pms_shopping_list_state_history]=2
                  [pms_inventory_transactions]=1 [pms_part_stock]=1 [pms_purchase_orders]=1
-                 [pms_purchase_order_items]=1 [pms_receivings]=1 [pms_receiving_lines]=1)
+                 [pms_purchase_order_items]=1 [pms_receivings]=1 [pms_receiving_lines]=1
+                 [pms_equipment]=2 [pms_maintenance_schedules]=1 [pms_faults]=1
+                 [pms_work_orders]=2 [pms_work_order_notes]=1
+                 [pms_fault_history]=1 [pms_work_order_history]=2  # creation rows, by the triggers
+                 [pms_certificates]=2 [pms_yacht_settings]=1 [pms_documents]=1)
 declare -A UPDATE_B=(
   [pms_audit_chain_heads]="UPDATE pms_audit_chain_heads SET seq = seq + 1 WHERE yacht_id = '$B'"
   [pms_parts]="UPDATE pms_parts SET name = 'stolen' WHERE yacht_id = '$B'"
@@ -152,7 +203,13 @@ declare -A UPDATE_B=(
   [pms_purchase_orders]="UPDATE pms_purchase_orders SET supplier = 'stolen' WHERE yacht_id = '$B'"
   [pms_purchase_order_items]="UPDATE pms_purchase_order_items SET released_at = now() WHERE yacht_id = '$B'"
   [pms_receivings]="UPDATE pms_receivings SET notes = 'stolen' WHERE yacht_id = '$B'"
-  [pms_receiving_lines]="UPDATE pms_receiving_lines SET notes = 'stolen' WHERE yacht_id = '$B'")
+  [pms_receiving_lines]="UPDATE pms_receiving_lines SET notes = 'stolen' WHERE yacht_id = '$B'"
+  [pms_equipment]="UPDATE pms_equipment SET name = 'stolen' WHERE yacht_id = '$B'"
+  [pms_maintenance_schedules]="UPDATE pms_maintenance_schedules SET task = 'stolen' WHERE yacht_id = '$B'"
+  [pms_faults]="UPDATE pms_faults SET status = 'acknowledged' WHERE yacht_id = '$B'"
+  [pms_work_orders]="UPDATE pms_work_orders SET status = 'in_progress' WHERE yacht_id = '$B'"
+  [pms_certificates]="UPDATE pms_certificates SET updated_at = now() WHERE yacht_id = '$B'"
+  [pms_yacht_settings]="UPDATE pms_yacht_settings SET certificate_warning_days = 0 WHERE yacht_id = '$B'")
 declare -A INSERT_B=(
   [pms_audit_log]="INSERT INTO pms_audit_log (id, yacht_id, seq, action, entity_type, actor_id,
       actor_role, payload, signature, created_at, prev_hash, hash)
@@ -188,7 +245,44 @@ declare -A INSERT_B=(
   [pms_receiving_lines]="INSERT INTO pms_receiving_lines (yacht_id, receiving_id, line, part_id,
       quantity_received)
     VALUES ('$B', '0190a000-0000-7000-8000-0000000008bb', 2,
-            '0190a000-0000-7000-8000-0000000001bb', 1)")
+            '0190a000-0000-7000-8000-0000000001bb', 1)"
+  [pms_equipment]="INSERT INTO pms_equipment (id, yacht_id, name, created_by, created_at,
+      updated_at) VALUES (gen_random_uuid(), '$B', 'planted', '$USER_ID', now(), now())"
+  [pms_maintenance_schedules]="INSERT INTO pms_maintenance_schedules (id, yacht_id, equipment_id,
+      task, interval_days, created_by, created_at, updated_at)
+    VALUES (gen_random_uuid(), '$B', '0190a000-0000-7000-8000-0000000011bb', 'planted', 7,
+            '$USER_ID', now(), now())"
+  [pms_faults]="INSERT INTO pms_faults (id, yacht_id, title, severity, reported_by, reported_at,
+      updated_at, status_changed_by, status_changed_role)
+    VALUES (gen_random_uuid(), '$B', 'planted', 'low', '$USER_ID', now(), now(), '$USER_ID',
+            'crew')"
+  [pms_work_orders]="INSERT INTO pms_work_orders (id, yacht_id, origin, title, created_by,
+      created_at, updated_at, status_changed_by, status_changed_role)
+    VALUES (gen_random_uuid(), '$B', 'manual', 'planted', '$USER_ID', now(), now(), '$USER_ID',
+            'crew')"
+  [pms_work_order_notes]="INSERT INTO pms_work_order_notes (id, yacht_id, work_order_id, author_id,
+      author_role, body, created_at)
+    VALUES (gen_random_uuid(), '$B', '0190a000-0000-7000-8000-0000000015bb', '$USER_ID', 'crew',
+            'planted', now())"
+  [pms_fault_history]="INSERT INTO pms_fault_history (id, yacht_id, fault_id, from_status,
+      to_status, actor_id, actor_role, at)
+    VALUES (gen_random_uuid(), '$B', '0190a000-0000-7000-8000-0000000014bb', 'open', 'closed',
+            '$USER_ID', 'crew', now())"
+  [pms_work_order_history]="INSERT INTO pms_work_order_history (id, yacht_id, work_order_id,
+      from_status, to_status, actor_id, actor_role, at)
+    VALUES (gen_random_uuid(), '$B', '0190a000-0000-7000-8000-0000000015bb', 'planned',
+            'completed', '$USER_ID', 'crew', now())"
+  [pms_certificates]="INSERT INTO pms_certificates (id, yacht_id, certificate_type, number,
+      issuing_authority, issue_date, expiry_date, created_by, created_at, updated_at)
+    VALUES (gen_random_uuid(), '$B', 'planted', 'X-1', 'nobody', '2024-01-01', '2030-01-01',
+            '$USER_ID', now(), now())"
+  [pms_yacht_settings]="INSERT INTO pms_yacht_settings (yacht_id, certificate_warning_days,
+      updated_by, updated_at) VALUES ('$B', 0, '$USER_ID', now())
+    ON CONFLICT (yacht_id) DO UPDATE SET certificate_warning_days = 0"
+  [pms_documents]="INSERT INTO pms_documents (id, yacht_id, entity_type, entity_id, content_type,
+      size_bytes, sha256, uploaded_by, uploaded_role, uploaded_at)
+    VALUES (gen_random_uuid(), '$B', 'certificate', '0190a000-0000-7000-8000-0000000018bb',
+            'image/png', 10, repeat('d', 64), '$USER_ID', 'crew', now())")
 count_sql() {  # rows that are A's | rows that are B's
   echo "SELECT count(*) FILTER (WHERE yacht_id = '$A') || '|' ||
                count(*) FILTER (WHERE yacht_id = '$B') FROM $1"
@@ -203,6 +297,10 @@ expect "celeste_owner is not superuser and has no BYPASSRLS" "f|f" "$OWNER_URL" 
 expect "every tenant table has ENABLE + FORCE ROW LEVEL SECURITY" "${#TENANT_TABLES[@]}" "$OWNER_URL" "" \
   "SELECT count(*) FROM pg_class WHERE relname LIKE 'pms\_%' AND relkind = 'r'
      AND relrowsecurity AND relforcerowsecurity"
+expect "every pms_ table is listed in TENANT_TABLES" \
+  "$(printf '%s\n' "${TENANT_TABLES[@]}" | LC_ALL=C sort | paste -sd ' ')" "$OWNER_URL" "" \
+  "SELECT string_agg(relname, ' ' ORDER BY relname COLLATE \"C\") FROM pg_class
+     WHERE relname LIKE 'pms\_%' AND relkind = 'r'"
 
 # --- celeste_app scoped to yacht A, every tenant table.
 for t in "${TENANT_TABLES[@]}"; do
@@ -211,6 +309,10 @@ for t in "${TENANT_TABLES[@]}"; do
   if [ -n "${UPDATE_B[$t]:-}" ]; then
     expect "$t: app scoped to A updates none of B's rows" "0" "$APP_URL" "$A" \
       "$(affected_sql "${UPDATE_B[$t]}")"
+  fi
+  if [[ "$NO_UPDATE" == *" $t "* ]]; then
+    refused "$t: app cannot UPDATE even A's rows" "permission denied" "$APP_URL" "$A" \
+      "UPDATE $t SET yacht_id = yacht_id WHERE yacht_id = '$A'"
   fi
   if [[ "$NO_DELETE" == *" $t "* ]]; then
     refused "$t: app cannot DELETE even A's rows" "permission denied" "$APP_URL" "$A" \
@@ -305,6 +407,114 @@ refused "shopping list: an item that does not say who created it is refused" "ac
       quantity_requested, source_type, created_by, created_at, updated_at)
     VALUES (gen_random_uuid(), '$A', 'anonymous', 1, 'manual_add', '$USER_ID', now(), now())"
 
+# --- Maintenance (migration 0007): the guard triggers on fault and work order moves, the
+# history the triggers write, and the append-only notes and histories.
+FAULT_A=0190a000-0000-7000-8000-0000000014aa
+WO_A=0190a000-0000-7000-8000-0000000015aa
+move_fault() {  # move_fault STATUS [extra assignments]
+  affected_sql "UPDATE pms_faults SET status = '$1'${2:+, $2}, updated_at = now()
+    WHERE yacht_id = '$A' AND id = '$FAULT_A'"
+}
+move_wo() {  # move_wo STATUS [extra assignments]
+  affected_sql "UPDATE pms_work_orders SET status = '$1'${2:+, $2}, updated_at = now()
+    WHERE yacht_id = '$A' AND id = '$WO_A'"
+}
+refused "faults: open -> closed is refused by the trigger" \
+  "illegal fault status transition: open -> closed" "$APP_URL" "$A" \
+  "$(move_fault closed "resolution = 'gone', closed_by = '$USER_ID', closed_at = now()")"
+expect "faults: open -> acknowledged passes" "1" "$APP_URL" "$A" \
+  "$(move_fault acknowledged "acknowledged_by = '$USER_ID', acknowledged_at = now(),
+     status_change_notes = 'seen'")"
+expect "faults: an update keeping the status passes" "1" "$APP_URL" "$A" \
+  "$(move_fault acknowledged "description = 'drips'")"
+refused "faults: acknowledged -> open is refused by the trigger" \
+  "illegal fault status transition: acknowledged -> open" "$APP_URL" "$A" "$(move_fault open)"
+expect "faults: the trigger wrote the acknowledgement's history row, by its recorded mover" \
+  "open|acknowledged|$USER_ID|crew|seen" "$APP_URL" "$A" \
+  "SELECT from_status || '|' || to_status || '|' || actor_id || '|' || actor_role || '|' || notes
+     FROM pms_fault_history WHERE fault_id = '$FAULT_A' AND from_status IS NOT NULL"
+expect "faults: acknowledged -> resolved passes" "1" "$APP_URL" "$A" \
+  "$(move_fault resolved "resolution = 'new seal'")"
+expect "faults: resolved -> closed passes" "1" "$APP_URL" "$A" \
+  "$(move_fault closed "closed_by = '$USER_ID', closed_at = now()")"
+expect "faults: one history row per status (creation + 3 moves; none for the same-status update)" \
+  "4" "$APP_URL" "$A" "SELECT count(*) FROM pms_fault_history WHERE fault_id = '$FAULT_A'"
+refused "faults: closed -> open is refused by the trigger" \
+  "illegal fault status transition: closed -> open" "$APP_URL" "$A" "$(move_fault open)"
+
+refused "work orders: a second open work order for one schedule is refused" \
+  "pms_work_orders_open_schedule" "$APP_URL" "$A" \
+  "INSERT INTO pms_work_orders (id, yacht_id, origin, schedule_id, title, created_by,
+      created_at, updated_at, status_changed_by, status_changed_role)
+    VALUES (gen_random_uuid(), '$A', 'schedule', '0190a000-0000-7000-8000-0000000013aa', 'again',
+            '$USER_ID', now(), now(), '$USER_ID', 'crew')"
+expect "work orders: planned -> in_progress passes" "1" "$APP_URL" "$A" \
+  "$(move_wo in_progress "started_at = now(), status_change_notes = 'started'")"
+refused "work orders: in_progress -> planned is refused by the trigger" \
+  "illegal work order status transition: in_progress -> planned" "$APP_URL" "$A" \
+  "$(move_wo planned)"
+expect "work orders: the trigger wrote the start's history row, by its recorded mover" \
+  "planned|in_progress|$USER_ID|crew|started" "$APP_URL" "$A" \
+  "SELECT from_status || '|' || to_status || '|' || actor_id || '|' || actor_role || '|' || notes
+     FROM pms_work_order_history WHERE work_order_id = '$WO_A' AND from_status IS NOT NULL"
+expect "work orders: in_progress -> completed passes" "1" "$APP_URL" "$A" \
+  "$(move_wo completed "completed_by = '$USER_ID', completed_at = now()")"
+refused "work orders: completed -> in_progress is refused by the trigger" \
+  "illegal work order status transition: completed -> in_progress" "$APP_URL" "$A" \
+  "$(move_wo in_progress)"
+expect "work orders: one history row per status (creation + 2 moves)" "3" "$APP_URL" "$A" \
+  "SELECT count(*) FROM pms_work_order_history WHERE work_order_id = '$WO_A'"
+refused "work orders: a work order of A cannot name B's fault (composite key)" \
+  "violates foreign key constraint" "$APP_URL" "$A" \
+  "INSERT INTO pms_work_orders (id, yacht_id, origin, fault_id, title, created_by, created_at,
+      updated_at, status_changed_by, status_changed_role)
+    VALUES (gen_random_uuid(), '$A', 'fault', '0190a000-0000-7000-8000-0000000014bb', 'borrowed',
+            '$USER_ID', now(), now(), '$USER_ID', 'crew')"
+for t in pms_fault_history pms_work_order_history pms_work_order_notes; do
+  refused "$t: app cannot TRUNCATE" "permission denied" "$APP_URL" "$A" "TRUNCATE $t"
+done
+
+# --- Certificates and documents (migration 0008): the certificates guard trigger.
+CERT_A=0190a000-0000-7000-8000-0000000018aa
+CREW_CERT_A=0190a000-0000-7000-8000-0000000019aa
+RENEWAL_A=0190a000-0000-7000-8000-0000000021aa
+renewal_sql() {  # renewal_sql YACHT ID SUPERSEDES
+  echo "INSERT INTO pms_certificates (id, yacht_id, certificate_type, number, issuing_authority,
+      issue_date, expiry_date, supersedes, created_by, created_at, updated_at)
+    VALUES ('$2', '$1', 'Load line', 'LL-2', 'Flag', '2028-12-01', '2033-12-01', '$3',
+            '$USER_ID', now(), now())"
+}
+refused "certificates: changing a certificate's expiry date is refused by the trigger" \
+  "facts never change" "$APP_URL" "$A" \
+  "UPDATE pms_certificates SET expiry_date = '2035-01-01' WHERE id = '$CERT_A'"
+refused "certificates: changing a certificate's number is refused by the trigger" \
+  "facts never change" "$APP_URL" "$A" \
+  "UPDATE pms_certificates SET number = 'forged' WHERE id = '$CERT_A'"
+expect "certificates: a renewal, then marking the old one superseded, passes" "1" \
+  "$APP_URL" "$A" "$(renewal_sql "$A" "$RENEWAL_A" "$CERT_A");
+    $(affected_sql "UPDATE pms_certificates SET superseded_by = '$RENEWAL_A',
+      superseded_at = now(), updated_at = now() WHERE id = '$CERT_A'")"
+refused "certificates: a superseded certificate cannot be re-pointed" "is already superseded" \
+  "$APP_URL" "$A" "UPDATE pms_certificates SET superseded_by = '$CREW_CERT_A'
+    WHERE id = '$CERT_A'"
+refused "certificates: a superseded certificate cannot be un-superseded" "is already superseded" \
+  "$APP_URL" "$A" "UPDATE pms_certificates SET superseded_by = NULL, superseded_at = NULL
+    WHERE id = '$CERT_A'"
+refused "certificates: a certificate is renewed at most once" "pms_certificates_renewal" \
+  "$APP_URL" "$A" "$(renewal_sql "$A" "0190a000-0000-7000-8000-0000000022aa" "$CERT_A")"
+refused "certificates: A cannot renew B's certificate (composite key)" \
+  "violates foreign key constraint" "$APP_URL" "$A" \
+  "$(renewal_sql "$A" "0190a000-0000-7000-8000-0000000022aa" \
+      "0190a000-0000-7000-8000-0000000018bb")"
+expect "yacht settings: app scoped to A sets its own warning window (upsert)" "30" \
+  "$APP_URL" "$A" "INSERT INTO pms_yacht_settings (yacht_id, certificate_warning_days,
+      updated_by, updated_at) VALUES ('$A', 30, '$USER_ID', now())
+    ON CONFLICT (yacht_id) DO UPDATE SET certificate_warning_days = excluded.certificate_warning_days,
+      updated_at = excluded.updated_at;
+    SELECT certificate_warning_days FROM pms_yacht_settings"
+refused "pms_documents: app cannot TRUNCATE" "permission denied" "$APP_URL" "$A" \
+  "TRUNCATE pms_documents"
+
 # --- Global tables need no scope; B's rows came through untouched.
 expect "global tables: app reads yachts without a scope" "2" "$APP_URL" "" \
   "SELECT count(*) FROM yachts"
@@ -312,5 +522,85 @@ for t in "${TENANT_TABLES[@]}"; do
   expect "$t: B's rows are intact (owner scoped to B)" "0|${ROWS[$t]}" "$OWNER_URL" "$B" \
     "$(count_sql "$t")"
 done
+
+
+# --- Low stock marker (migration 0006): each balance carries its part's min_level, kept by
+# triggers that run with the caller's rights, so they read and write the caller's yacht only.
+PART_A=0190a000-0000-7000-8000-0000000001aa
+PART_B=0190a000-0000-7000-8000-0000000001bb
+NEW_PART_A=0190a000-0000-7000-8000-0000000009aa
+balance_sql() { echo "SELECT on_hand || '|' || min_level FROM pms_part_stock WHERE part_id = '$1'"; }
+low_sql="SELECT count(*) FROM pms_part_stock WHERE min_level > 0 AND on_hand <= min_level"
+expect "low stock: app scoped to A raising its part's minimum copies it to the balance" "5|7" \
+  "$APP_URL" "$A" "UPDATE pms_parts SET min_level = 7 WHERE id = '$PART_A'; $(balance_sql "$PART_A")"
+expect "low stock: A's part now counts as low" "1" "$APP_URL" "$A" "$low_sql"
+expect "low stock: a part A adds with a minimum gets an empty balance at once" "0|3" \
+  "$APP_URL" "$A" "INSERT INTO pms_parts (id, yacht_id, name, min_level, created_at, created_by)
+    VALUES ('$NEW_PART_A', '$A', 'Anode', 3, now(), '$USER_ID'); $(balance_sql "$NEW_PART_A")"
+expect "low stock: a minimum written on the balance itself is put back to the part's" "0|3" \
+  "$APP_URL" "$A" "UPDATE pms_part_stock SET min_level = 99 WHERE part_id = '$NEW_PART_A';
+    $(balance_sql "$NEW_PART_A")"
+expect "low stock: app scoped to A changes no minimum of B's" "0" "$APP_URL" "$A" \
+  "$(affected_sql "UPDATE pms_parts SET min_level = 9 WHERE yacht_id = '$B'")"
+expect "low stock: B's balance keeps B's part's minimum (owner scoped to B)" "5|0" \
+  "$OWNER_URL" "$B" "$(balance_sql "$PART_B")"
+expect "low stock: B has no low balance (owner scoped to B)" "0" "$OWNER_URL" "$B" "$low_sql"
+
+# --- Migration 0006 on a database that already holds parts and balances of two yachts:
+# FORCE ROW LEVEL SECURITY holds the migrating owner to the policies, so the backfill must
+# visit each yacht in its scope. A second database, migrated up to 0005, seeded, then 0006.
+ADMIN_URL=$(sed -n 's/^CELESTE_TEST_POSTGRES_ADMIN_URL=//p' <<<"$pg_out")
+OLD_DB=celeste_before_0006
+OLD_OWNER_URL=${OWNER_URL%/celeste}/$OLD_DB
+OLD_APP_URL=${APP_URL%/celeste}/$OLD_DB
+OLD_ADMIN_URL=${ADMIN_URL/\/postgres\?//$OLD_DB?}
+migrate_old() {  # migrate_old FIRST LAST: applies the migrations named FIRST..LAST
+  local file name
+  for file in "$MIGRATIONS"/*.sql; do
+    name=$(basename "$file" .sql)
+    [[ "$name" < "$1" || "$name" > "$2" ]] && continue
+    out=$( (cat "$file"; echo "INSERT INTO schema_migrations VALUES ('$name', now()::text);") |
+           psql -X -q -v ON_ERROR_STOP=1 -1 "$OLD_OWNER_URL" 2>&1) || return 1
+  done
+}
+old_part() {  # old_part YACHT ID MIN_LEVEL [ON_HAND]: a part, and a balance when ON_HAND is given
+  echo "SET app.yacht_id = '$1';
+    INSERT INTO pms_parts (id, yacht_id, name, min_level, created_at, created_by)
+      VALUES ('$2', '$1', 'Part $2', $3, now(), '$USER_ID');"
+  [ -n "${4:-}" ] && echo "INSERT INTO pms_part_stock (yacht_id, part_id, on_hand, updated_at)
+      VALUES ('$1', '$2', $4, now());"
+}
+P=0190a000-0000-7000-8000-0000000010
+if run "$ADMIN_URL" "" "CREATE DATABASE $OLD_DB OWNER celeste_owner" &&
+   run "$OLD_ADMIN_URL" "" "ALTER SCHEMA public OWNER TO celeste_owner;
+     REVOKE ALL ON DATABASE $OLD_DB FROM PUBLIC;
+     GRANT CONNECT, TEMPORARY ON DATABASE $OLD_DB TO celeste_app;" &&
+   run "$OLD_OWNER_URL" "" "CREATE TABLE schema_migrations (name TEXT PRIMARY KEY,
+     applied_at TEXT NOT NULL)" &&
+   migrate_old 0000 0005~ &&
+   run "$OLD_OWNER_URL" "" "BEGIN;
+     INSERT INTO yachts (id, name, code, created_at) VALUES
+       ('$A', 'Alpha', 'ALPHA', now()), ('$B', 'Bravo', 'BRAVO', now());
+     $(old_part "$A" "${P}a1" 4)
+     $(old_part "$A" "${P}a2" 2 9)
+     $(old_part "$A" "${P}a3" 6 1)
+     $(old_part "$A" "${P}a4" 0)
+     $(old_part "$B" "${P}b1" 3)
+     COMMIT;"; then
+  ok "a database at migration 0005 with parts in two yachts"
+else
+  not_ok "a database at migration 0005 with parts in two yachts" "$out"
+fi
+if migrate_old 0006 9999; then ok "migration 0006 applies to it as celeste_owner"
+else not_ok "migration 0006 applies to it as celeste_owner" "$out"; fi
+balances_sql="SELECT string_agg(right(part_id::text, 2) || ':' || on_hand || '|' || min_level, ' '
+  ORDER BY part_id) FROM pms_part_stock"
+expect "0006 backfill: A's balances carry their minimums; the part with one that never moved got one" \
+  "a1:0|4 a2:9|2 a3:1|6" "$OLD_APP_URL" "$A" "$balances_sql"
+expect "0006 backfill: so did B's (another yacht, same migration)" "b1:0|3" \
+  "$OLD_APP_URL" "$B" "$balances_sql"
+expect "0006 backfill: A's low balances are the two low parts" "2" "$OLD_APP_URL" "$A" "$low_sql"
+expect "0006 backfill: app.yacht_id is not left set by the migration" "" "$OLD_OWNER_URL" "" \
+  "SELECT current_setting('app.yacht_id', true)"
 
 finish
