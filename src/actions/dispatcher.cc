@@ -64,10 +64,9 @@ Result<ExecuteResult> Dispatcher::Execute(const Principal& principal,
   }
   // 6. The caller's role may initiate it.
   if (!action->allowed_roles.Contains(membership->role)) {
-    return Status::Error(
-        ErrorCode::kForbiddenRole,
-        "your role (" + std::string(RoleName(membership->role)) + ") may not run " + action->id,
-        {{"role", RoleName(membership->role)}});
+    return Status::Forbidden(
+        RoleName(membership->role),
+        "your role (" + std::string(RoleName(membership->role)) + ") may not run " + action->id);
   }
   // 7. The payload matches the declared fields.
   CELESTE_RETURN_IF_ERROR(ValidatePayload(*action, request.payload));

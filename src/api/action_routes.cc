@@ -206,9 +206,9 @@ Result<Response> AuditTrail(Services& services, Request& request) {
   std::optional<std::string> entity;
   if (auto e = request.QueryParam("entity_id"); e && !e->empty()) entity = std::string(*e);
   if (!entity && !IsHod(m.role)) {
-    return Status::Error(ErrorCode::kForbiddenRole,
-                         "only heads of department may read the whole audit log; "
-                         "name an entity_id");
+    return Status::Forbidden(RoleName(m.role),
+                             "only heads of department may read the whole audit log; "
+                             "name an entity_id");
   }
   int limit = kDefaultAuditLimit;
   if (auto l = request.QueryParam("limit")) {

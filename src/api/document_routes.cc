@@ -91,10 +91,9 @@ Result<UploadTarget> ResolveUpload(Services& services, Request& head) {
   CELESTE_ASSIGN_OR_RETURN(const EntityKind* kind, EntityKindParam(head));
   CELESTE_RETURN_IF_ERROR(CheckLensOn(services, *kind, m.yacht_id));
   if (!kind->uploaders.Contains(m.role)) {
-    return Status::Error(ErrorCode::kForbiddenRole,
-                         fmt::format("your role ({}) may not attach documents to a {}",
-                                     RoleName(m.role), kind->name),
-                         {{"role", RoleName(m.role)}});
+    return Status::Forbidden(RoleName(m.role),
+                             fmt::format("your role ({}) may not attach documents to a {}",
+                                         RoleName(m.role), kind->name));
   }
   CELESTE_ASSIGN_OR_RETURN(std::string entity_id, EntityIdParam(head));
   CELESTE_RETURN_IF_ERROR(services.store.Run(TxMode::kRead, m.yacht_id, [&](Tx& tx) {

@@ -12,7 +12,7 @@ Result<Response> ListFlags(Services& services, Request& request) {
   CELESTE_ASSIGN_OR_RETURN(Membership m,
                            ResolveYacht(principal, request.QueryParam("yacht_id"), request));
   if (!IsHod(m.role)) {
-    return Status::Error(ErrorCode::kForbiddenRole, "only heads of department may view flags");
+    return Status::Forbidden(RoleName(m.role), "only heads of department may view flags");
   }
   boost::json::array flags;
   for (const FlagState& f : services.flags.List()) {
@@ -31,7 +31,7 @@ Result<Response> SetFlag(Services& services, Request& request) {
   CELESTE_ASSIGN_OR_RETURN(Membership m,
                            ResolveYacht(principal, GetString(body, "yacht_id"), request));
   if (m.role != Role::kManager) {
-    return Status::Error(ErrorCode::kForbiddenRole, "only a manager may change feature flags");
+    return Status::Forbidden(RoleName(m.role), "only a manager may change feature flags");
   }
   for (const auto& kv : body) {
     std::string_view k = kv.key();

@@ -94,8 +94,8 @@ Status Status::InvalidTransition(std::string_view from, std::string_view action)
 Status Status::RuleViolation(std::string_view rule, std::string message) {
   return Error(ErrorCode::kBusinessRuleViolation, std::move(message), {{"rule", rule}});
 }
-Status Status::Forbidden(std::string message) {
-  return Error(ErrorCode::kForbiddenRole, std::move(message));
+Status Status::Forbidden(std::string_view role, std::string message) {
+  return Error(ErrorCode::kForbiddenRole, std::move(message), {{"role", role}});
 }
 Status Status::Internal(std::string message) {
   return Error(ErrorCode::kInternal, std::move(message));

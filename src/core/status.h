@@ -68,7 +68,8 @@ class Status {
   static Status NotFound(std::string message);
   static Status InvalidTransition(std::string_view from, std::string_view action);
   static Status RuleViolation(std::string_view rule, std::string message);
-  static Status Forbidden(std::string message);
+  // forbidden_role with details.role: the caller's role, which may not do this.
+  static Status Forbidden(std::string_view role, std::string message);
   static Status Internal(std::string message);
 
   bool ok() const { return rep_ == nullptr; }

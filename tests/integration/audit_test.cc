@@ -248,6 +248,7 @@ TEST_F(AuditTest, CrewMayNotReadTheWholeLog) {
   ClientResponse r = Get(UserA("crew"), "/v1/audit?yacht_id=" + A().id);
   EXPECT_EQ(r.status, 403) << Describe(r);
   EXPECT_EQ(ErrorCodeOf(r), "forbidden_role");
+  EXPECT_EQ(DetailOf(r, "role"), "crew");
 }
 
 TEST_F(AuditTest, TriggersRefuseUpdateAndDelete) {

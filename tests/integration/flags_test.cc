@@ -229,6 +229,7 @@ TEST_F(FlagsTest, CrewAndPurserMayNotListFlags) {
     ClientResponse r = Get(UserA(role), "/v1/flags?yacht_id=" + A().id);
     EXPECT_EQ(r.status, 403) << role << ": " << Describe(r);
     EXPECT_EQ(ErrorCodeOf(r), "forbidden_role") << role;
+    EXPECT_EQ(DetailOf(r, "role"), role) << Describe(r);
   }
 }
 

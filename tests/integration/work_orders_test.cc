@@ -292,8 +292,9 @@ TEST_F(WorkOrdersTest, HeadsOfDepartmentPlanAndTheAssigneeOrAHeadWorksTheJob) {
   for (const auto& [role, id] : strangers) {
     for (const std::string action :
          {"start_work_order", "hold_work_order", "resume_work_order", "complete_work_order"}) {
-      EXPECT_TRUE(IsError(Run(role, action, {{"work_order_id", id}}), 403, "forbidden_role"))
-          << role << " " << action;
+      ClientResponse r = Run(role, action, {{"work_order_id", id}});
+      EXPECT_TRUE(IsError(r, 403, "forbidden_role")) << role << " " << action;
+      EXPECT_EQ(DetailOf(r, "role"), role) << action << ": " << Describe(r);
     }
   }
   EXPECT_EQ(Fingerprint(), before);
@@ -401,7 +402,7 @@ TEST_F(WorkOrdersTest, ResumeGoesBackToWhereTheJobWas) {
 // The PostgreSQL guard trigger (migration 0007) refuses exactly the moves the lens's table
 // refuses: each move is tried on a work order in its from-state, past the server, then
 // undone (the forced error rolls the transaction back).
-TEST_F(WorkOrdersTest, PostgresGuardRefusesExactlyTheMovesTheTableRefuses) {
+TEST_F(WorkOrdersTest, PostgresOnlyGuardRefusesExactlyTheMovesTheTableRefuses) {
   if (server_->backend() != "postgres") GTEST_SKIP() << "SQLite has no status guard trigger";
   for (const std::string& from : kStates) {
     const std::string id = InState(from);

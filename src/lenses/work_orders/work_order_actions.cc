@@ -44,6 +44,7 @@ Status CheckMayWork(const ActionContext& ctx, const WorkOrder& order) {
   if (IsHod(ctx.role)) return Status::OK();
   if (order.assigned_to && *order.assigned_to == ctx.user_id()) return Status::OK();
   return Status::Forbidden(
+      RoleName(ctx.role),
       "only the work order's assignee or a head of department may start, hold, resume or "
       "complete it");
 }

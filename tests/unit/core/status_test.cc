@@ -98,8 +98,8 @@ TEST(StatusTest, ShorthandsSetCodeMessageAndDetails) {
       {"RuleViolation", Status::RuleViolation("not_candidate", "already a part"),
        ErrorCode::kBusinessRuleViolation,
        R"(business_rule_violation: already a part {"rule":"not_candidate"})"},
-      {"Forbidden", Status::Forbidden("crew may not approve"), ErrorCode::kForbiddenRole,
-       "forbidden_role: crew may not approve"},
+      {"Forbidden", Status::Forbidden("crew", "crew may not approve"), ErrorCode::kForbiddenRole,
+       R"(forbidden_role: crew may not approve {"role":"crew"})"},
       {"Internal", Status::Internal("boom"), ErrorCode::kInternal, "internal_error: boom"},
   };
   for (const auto& c : kCases) {
