@@ -320,7 +320,7 @@ TEST_F(CertificatesTest, ASupersededCertificateCannotBeRenewedAndAShorterRenewal
 
 // The second wall (postgres/0008): even a role past row-level security cannot rewrite a
 // certificate or take back a renewal.
-TEST_F(CertificatesTest, OnPostgresqlTheDatabaseKeepsACertificatesFactsAndItsRenewal) {
+TEST_F(CertificatesTest, PostgresOnlyTheDatabaseKeepsACertificatesFactsAndItsRenewal) {
   if (server_->backend() != "postgres") GTEST_SKIP() << "the guard trigger is PostgreSQL's";
   const std::string certificate = AddCertificate(A(), 100);
   ASSERT_EQ(Renew("captain", certificate, Signed("captain"), 900).status, 201);

@@ -411,7 +411,7 @@ class DocumentsDefaultRootTest : public IntegrationTest {
   }
 };
 
-TEST_F(DocumentsDefaultRootTest, AnSqliteServerKeepsDocumentsBesideItsDatabase) {
+TEST_F(DocumentsDefaultRootTest, SqliteOnlyServerKeepsDocumentsBesideItsDatabase) {
   if (server_->backend() != "sqlite") GTEST_SKIP() << "the default beside an SQLite file";
   ClientResponse fault = Execute(UserA("crew"), A().id, "report_fault",
                                  {{"title", "Cracked porthole"}, {"severity", "high"}});

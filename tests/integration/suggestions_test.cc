@@ -1,6 +1,7 @@
 // Suggestions and the action list (CONTRACT §4): ranking, role filtering, ambiguity, and
 // the list's field descriptions, over HTTP against the real server.
 #include <algorithm>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -14,11 +15,6 @@ const std::set<std::string> kAllShoppingListActions = {
     "create_shopping_list_item", "review_shopping_list_item",  "approve_shopping_list_item",
     "reject_shopping_list_item", "update_shopping_list_item",  "promote_candidate_to_part",
     "view_shopping_list_item",   "view_shopping_list_history", "list_shopping_list_items"};
-
-// The parts lens's actions (suggestions may rank them below the shopping list's).
-const std::set<std::string> kAllPartsActions = {
-    "add_part",   "receive_part",   "consume_part", "view_part_detail",
-    "list_parts", "view_low_stock", "adjust_stock", "order_part_with_approval"};
 
 // Actions a crew member must never be offered.
 const std::set<std::string> kHodOnlyActions = {
@@ -131,9 +127,11 @@ TEST_F(SuggestionsTest, HodReachesAllNineActions) {
 
 // Ties come from src/actions/suggestions.cc's scoring (0.7 x share of the query matched +
 // 0.3 x share of the phrase covered): a one-word query that is one word of a two-word
-// keyword scores 0.85. "order" is in create's "order part", approve's "approve order" and
-// list's "what to order"; "request" is in a two-word keyword of every action crew may
-// initiate. Role filtering applies to the tie too: crew never see approve.
+// keyword scores 0.85. "order" is in the shopping list's "order part", "approve order" and
+// "what to order", and in two-word keywords of the parts, receiving and work order lenses;
+// "request" is in a two-word keyword of every shopping list action crew may initiate. Role
+// filtering applies to the tie too: crew never see approve, nor a purchase order's create
+// or cancel, nor create_work_order.
 TEST_F(SuggestionsTest, TiedBestMatchesAreAmbiguousWithTheirCandidates) {
   struct Case {
     const char* role;
@@ -141,14 +139,18 @@ TEST_F(SuggestionsTest, TiedBestMatchesAreAmbiguousWithTheirCandidates) {
     std::set<std::string> tied;
   };
   const Case kCases[] = {
-      // "order" also names the parts lens's signed order, which every role may start.
+      // "order" names requests, the parts lens's signed order, purchase orders and work
+      // orders.
       {"captain",
        "order",
        {"create_shopping_list_item", "approve_shopping_list_item", "list_shopping_list_items",
-        "order_part_with_approval"}},
+        "order_part_with_approval", "create_purchase_order", "view_purchase_order",
+        "list_purchase_orders", "cancel_purchase_order", "create_work_order",
+        "list_work_orders"}},
       {"crew",
        "order",
-       {"create_shopping_list_item", "list_shopping_list_items", "order_part_with_approval"}},
+       {"create_shopping_list_item", "list_shopping_list_items", "order_part_with_approval",
+        "view_purchase_order", "list_purchase_orders", "list_work_orders"}},
       {"crew",
        "request",
        {"create_shopping_list_item", "update_shopping_list_item", "view_shopping_list_item",
@@ -180,8 +182,17 @@ TEST_F(SuggestionsTest, TiedBestMatchesAreAmbiguousWithTheirCandidates) {
   }
 }
 
+// Every suggestion names a listed action, with the list's label, domain and variant.
 TEST_F(SuggestionsTest, EverySuggestionIsFullyDescribed) {
-  for (const char* query : {"request", "add to shopping list", "approve", "history"}) {
+  ClientResponse list = Get(UserA("manager"), "/v1/actions/list?yacht_id=" + A().id);
+  ASSERT_EQ(list.status, 200) << Describe(list);
+  const boost::json::value list_json = list.Json();
+  std::map<std::string, boost::json::object> listed;
+  for (const auto& a : list_json.at("actions").as_array()) {
+    listed[std::string(a.at("action_id").as_string())] = a.as_object();
+  }
+  for (const char* query : {"request", "add to shopping list", "approve", "history", "fault",
+                            "work order", "certificate", "equipment"}) {
     boost::json::object body = Suggest(UserA("manager"), query);
     ASSERT_TRUE(body.contains("suggestions") && body.at("suggestions").is_array()) << query;
     ASSERT_TRUE(body.contains("candidates") && body.at("candidates").is_array()) << query;
@@ -194,14 +205,14 @@ TEST_F(SuggestionsTest, EverySuggestionIsFullyDescribed) {
       const std::string where = std::string(query) + " / " + boost::json::serialize(s);
       ASSERT_TRUE(s.contains("action_id") && s.at("action_id").is_string()) << where;
       const std::string id(s.at("action_id").as_string());
-      ASSERT_TRUE(kAllShoppingListActions.contains(id) || kAllPartsActions.contains(id)) << where;
+      ASSERT_TRUE(listed.contains(id)) << "not in the manager's action list: " << where;
       ASSERT_TRUE(s.contains("label") && s.at("label").is_string()) << where;
       EXPECT_FALSE(s.at("label").as_string().empty()) << where;
       ASSERT_TRUE(s.contains("domain") && s.at("domain").is_string()) << where;
-      EXPECT_EQ(s.at("domain").as_string(),
-                kAllShoppingListActions.contains(id) ? "shopping_list" : "parts")
-          << where;
       ASSERT_TRUE(s.contains("variant") && s.at("variant").is_string()) << where;
+      for (const char* key : {"label", "domain", "variant"}) {
+        EXPECT_EQ(s.at(key), listed[id].at(key)) << key << ": " << where;
+      }
       const std::string variant(s.at("variant").as_string());
       EXPECT_TRUE(variant == "READ" || variant == "MUTATE" || variant == "SIGNED") << where;
       ASSERT_TRUE(s.contains("score") && s.at("score").is_number()) << where;
