@@ -18,9 +18,7 @@ std::string Ms(double ms) { return fmt::format("{:.1f} ms", ms); }
 
 }  // namespace
 
-std::string_view CheckStatusName(CheckStatus status) {
-  return kNames[static_cast<size_t>(status)];
-}
+std::string_view CheckStatusName(CheckStatus status) { return kNames[static_cast<size_t>(status)]; }
 
 std::optional<CheckStatus> ParseCheckStatus(std::string_view name) {
   for (CheckStatus status : kStatuses) {
@@ -64,7 +62,8 @@ CheckVerdict JudgeCheck(const std::vector<Sample>& samples, const CheckPolicy& p
   v.p95_ms = Percentile(latencies, 95);
   v.p99_ms = Percentile(latencies, 99);
   v.error_rate_percent =
-      samples.empty() ? 0 : 100.0 * static_cast<double>(errors) / static_cast<double>(samples.size());
+      samples.empty() ? 0
+                      : 100.0 * static_cast<double>(errors) / static_cast<double>(samples.size());
 
   if (v.server_errors > 0 || v.connection_failures > 0) {
     v.status = CheckStatus::kUnhealthy;

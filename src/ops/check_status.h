@@ -25,8 +25,8 @@ struct Sample {
 };
 
 struct CheckPolicy {
-  double slo_p95_ms = 500;          // the lens's SLO (LensDef::slo_p95_ms)
-  size_t min_samples = 5;           // fewer answered samples: inconclusive
+  double slo_p95_ms = 500;            // the lens's SLO (LensDef::slo_p95_ms)
+  size_t min_samples = 5;             // fewer answered samples: inconclusive
   double max_error_rate_percent = 5;  // above: unhealthy
 };
 

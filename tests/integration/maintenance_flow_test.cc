@@ -38,9 +38,9 @@ class MaintenanceFlowTest : public IntegrationTest {
 
   // The audit rows of yacht A after `after_seq`, oldest first, as "action entity_type".
   std::vector<std::string> AuditSince(int after_seq) {
-    RunResult r = RunSql(*server_, "SELECT action, entity_type FROM pms_audit_log WHERE yacht_id = '" +
-                                       A().id + "' AND seq > " + std::to_string(after_seq) +
-                                       " ORDER BY seq");
+    RunResult r =
+        RunSql(*server_, "SELECT action, entity_type FROM pms_audit_log WHERE yacht_id = '" +
+                             A().id + "' AND seq > " + std::to_string(after_seq) + " ORDER BY seq");
     EXPECT_EQ(r.exit_code, 0) << r.err;
     std::vector<std::string> rows;
     std::string line;
@@ -57,8 +57,9 @@ class MaintenanceFlowTest : public IntegrationTest {
   }
 
   int AuditHead() {
-    RunResult r = RunSql(*server_, "SELECT COALESCE(MAX(seq), 0) FROM pms_audit_log WHERE yacht_id = '" +
-                                       A().id + "'");
+    RunResult r =
+        RunSql(*server_,
+               "SELECT COALESCE(MAX(seq), 0) FROM pms_audit_log WHERE yacht_id = '" + A().id + "'");
     EXPECT_EQ(r.exit_code, 0) << r.err;
     return std::stoi(r.out);
   }
@@ -74,8 +75,7 @@ TEST_F(MaintenanceFlowTest, FaultToSignedWorkOrderToPartsToCompletionToClosedIsA
   const std::string impeller = Text(part.Json().at("entity_id"));
   Step("crew", "receive_part",
        {{"part_id", impeller}, {"quantity", 3}, {"idempotency_key", "flow-opening-stock"}}, 201);
-  Step("crew", "update_running_hours", {{"equipment_id", generator}, {"running_hours", 1200}},
-       200);
+  Step("crew", "update_running_hours", {{"equipment_id", generator}, {"running_hours", 1200}}, 200);
   const int head = AuditHead();
 
   // 1. Crew report the fault.
@@ -90,7 +90,8 @@ TEST_F(MaintenanceFlowTest, FaultToSignedWorkOrderToPartsToCompletionToClosedIsA
   EXPECT_EQ(Text(ResultOf(reported)["status"]), "open");
 
   // 2. The chief engineer acknowledges it.
-  ClientResponse acknowledged = Step("chief_engineer", "acknowledge_fault", {{"fault_id", fault}}, 200);
+  ClientResponse acknowledged =
+      Step("chief_engineer", "acknowledge_fault", {{"fault_id", fault}}, 200);
   EXPECT_EQ(Text(ResultOf(acknowledged)["status"]), "acknowledged");
 
   // 3. Crew raise a work order from it; the captain signs.
@@ -155,7 +156,8 @@ TEST_F(MaintenanceFlowTest, FaultToSignedWorkOrderToPartsToCompletionToClosedIsA
   EXPECT_EQ(Text(wo["fault_id"]), fault);
   EXPECT_EQ(Text(wo["equipment_id"]), generator);
 
-  ClientResponse machine = Step("crew", "view_equipment_detail", {{"equipment_id", generator}}, 200);
+  ClientResponse machine =
+      Step("crew", "view_equipment_detail", {{"equipment_id", generator}}, 200);
   boost::json::object eq = ResultOf(machine);
   EXPECT_EQ(eq["running_hours"].to_number<double>(), 1234.0) << Describe(machine);
   ASSERT_TRUE(eq["parts_consumed"].is_array()) << Describe(machine);

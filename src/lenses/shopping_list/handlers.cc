@@ -79,12 +79,12 @@ Status CheckMayUpdate(const ActionContext& ctx, const ShoppingListItem& item) {
   const bool is_creator = item.created_by == ctx.user_id();
   if (is_creator && item.status == ShoppingListStatus::kRequested) return Status::OK();
   if (is_creator) {
-    return Status::Forbidden(
-        RoleName(ctx.role),
-        "once a request is under review, only a head of department may "
-        "change it");
+    return Status::Forbidden(RoleName(ctx.role),
+                             "once a request is under review, only a head of department may "
+                             "change it");
   }
-  return Status::Forbidden(RoleName(ctx.role), "only the item's creator or a head of department may change it");
+  return Status::Forbidden(RoleName(ctx.role),
+                           "only the item's creator or a head of department may change it");
 }
 
 ItemEdits EditsFromPayload(const ActionContext& ctx) {

@@ -131,8 +131,7 @@ TEST(CheckStatusTest, P95AboveTheSloIsDegraded) {
 
 TEST(CheckStatusTest, EachVerdictSaysWhy) {
   EXPECT_NE(JudgeCheck(Answered(20, 200, 5), {}).reason.find("within the SLO"), std::string::npos);
-  EXPECT_NE(JudgeCheck(Answered(20, 500, 5), {}).reason.find("20 server error"),
-            std::string::npos);
+  EXPECT_NE(JudgeCheck(Answered(20, 500, 5), {}).reason.find("20 server error"), std::string::npos);
   EXPECT_NE(JudgeCheck(Answered(2, 200, 5), {}).reason.find("fewer than the minimum 5"),
             std::string::npos);
   EXPECT_NE(JudgeCheck(Answered(20, 200, 700), {}).reason.find("p95 700.0 ms above the SLO"),
