@@ -32,20 +32,7 @@ double Number(const boost::json::value& v) {
 }
 
 // A JSON string's text; "<null>" for null and "<not a string>" for anything else.
-std::string Text(const boost::json::value& v) {
-  if (v.is_string()) return std::string(v.as_string());
-  return v.is_null() ? "<null>" : "<not a string>";
-}
-
 // The success envelope's `result` (a copy; empty when absent).
-boost::json::object ResultOf(const ClientResponse& r) {
-  const boost::json::value json = r.Json();
-  if (!json.is_object() || !json.as_object().contains("result") || !json.at("result").is_object()) {
-    return {};
-  }
-  return json.at("result").as_object();
-}
-
 // details.<key> of an error envelope (a copy; null when absent).
 boost::json::value DetailValue(const ClientResponse& r, std::string_view key) {
   const boost::json::value json = r.Json();
@@ -67,7 +54,7 @@ std::string DaysAfter(const std::string& at, int64_t days) {
 // The ids of a list of objects, in order.
 std::vector<std::string> Ids(const boost::json::array& items, const char* key = "id") {
   std::vector<std::string> ids;
-  for (const auto& item : items) ids.push_back(Text(item.at(key)));
+  for (const auto& item : items) ids.push_back(TextOf(item.at(key)));
   return ids;
 }
 
@@ -98,7 +85,7 @@ class EquipmentTest : public IntegrationTest {
     ClientResponse r = Execute(UserA(role), A().id, action, std::move(payload));
     EXPECT_EQ(r.status, 201) << action << ": " << Describe(r);
     if (r.status != 201) return "";
-    return Text(r.Json().at("entity_id"));
+    return TextOf(r.Json().at("entity_id"));
   }
 
   // Adds a piece of equipment on `yacht` as its chief engineer (asserts 201); its id.
@@ -107,7 +94,7 @@ class EquipmentTest : public IntegrationTest {
         Execute(yacht.users.at("chief_engineer"), yacht.id, "add_equipment", std::move(payload));
     EXPECT_EQ(r.status, 201) << Describe(r);
     if (r.status != 201) return "";
-    return Text(r.Json().at("entity_id"));
+    return TextOf(r.Json().at("entity_id"));
   }
   std::string AddEquipment(boost::json::object payload) {
     return AddEquipmentOn(A(), std::move(payload));
@@ -119,7 +106,7 @@ class EquipmentTest : public IntegrationTest {
                                "add_maintenance_schedule", std::move(payload));
     EXPECT_EQ(r.status, 201) << Describe(r);
     if (r.status != 201) return "";
-    return Text(r.Json().at("entity_id"));
+    return TextOf(r.Json().at("entity_id"));
   }
   std::string AddSchedule(boost::json::object payload) {
     return AddScheduleOn(A(), std::move(payload));
@@ -138,7 +125,7 @@ class EquipmentTest : public IntegrationTest {
   // The schedule's item in the due list (empty when it is not there).
   static boost::json::object ItemOf(const boost::json::array& due, const std::string& schedule) {
     for (const auto& item : due) {
-      if (Text(item.at("schedule_id")) == schedule) return item.as_object();
+      if (TextOf(item.at("schedule_id")) == schedule) return item.as_object();
     }
     return {};
   }
@@ -189,12 +176,12 @@ TEST_F(EquipmentTest, AddedEquipmentShowsInDetailWithItsParentAndChildren) {
                                   {"running_hours", 1200}});
   ASSERT_EQ(added.status, 201) << Describe(added);
   const boost::json::value body = added.Json();
-  const std::string engine = Text(body.at("entity_id"));
+  const std::string engine = TextOf(body.at("entity_id"));
   EXPECT_TRUE(body.as_object().contains("audit_id"));
   const boost::json::object created = ResultOf(added);
-  EXPECT_EQ(Text(created.at("id")), engine);
-  EXPECT_EQ(Text(created.at("manufacturer")), "MTU");
-  EXPECT_EQ(Text(created.at("criticality")), "critical");
+  EXPECT_EQ(TextOf(created.at("id")), engine);
+  EXPECT_EQ(TextOf(created.at("manufacturer")), "MTU");
+  EXPECT_EQ(TextOf(created.at("criticality")), "critical");
   EXPECT_EQ(Number(created.at("running_hours")), 1200);
   EXPECT_FALSE(created.at("running_hours_at").is_null());
 
@@ -203,8 +190,8 @@ TEST_F(EquipmentTest, AddedEquipmentShowsInDetailWithItsParentAndChildren) {
   const std::string impeller = AddEquipment({{"name", "Impeller housing"}, {"parent_id", pump}});
 
   const boost::json::object detail = Detail(engine);
-  EXPECT_EQ(Text(detail.at("name")), "Main engine PS");
-  EXPECT_EQ(Text(detail.at("serial_number")), "MTU-5230-001");
+  EXPECT_EQ(TextOf(detail.at("name")), "Main engine PS");
+  EXPECT_EQ(TextOf(detail.at("serial_number")), "MTU-5230-001");
   EXPECT_TRUE(detail.at("parent").is_null());
   EXPECT_EQ(Ids(detail.at("children").as_array()), std::vector<std::string>{pump});
   for (const char* empty : {"open_faults", "open_work_orders", "parts_consumed", "schedules"}) {
@@ -212,11 +199,11 @@ TEST_F(EquipmentTest, AddedEquipmentShowsInDetailWithItsParentAndChildren) {
   }
 
   const boost::json::object pump_detail = Detail(pump);
-  EXPECT_EQ(Text(pump_detail.at("parent").at("id")), engine);
-  EXPECT_EQ(Text(pump_detail.at("parent").at("name")), "Main engine PS");
+  EXPECT_EQ(TextOf(pump_detail.at("parent").at("id")), engine);
+  EXPECT_EQ(TextOf(pump_detail.at("parent").at("name")), "Main engine PS");
   EXPECT_EQ(Ids(pump_detail.at("children").as_array()), std::vector<std::string>{impeller});
   // What was not given takes its default.
-  EXPECT_EQ(Text(pump_detail.at("criticality")), "medium");
+  EXPECT_EQ(TextOf(pump_detail.at("criticality")), "medium");
   EXPECT_EQ(Number(pump_detail.at("running_hours")), 0);
   EXPECT_TRUE(pump_detail.at("running_hours_at").is_null());
   EXPECT_TRUE(pump_detail.at("manufacturer").is_null());
@@ -273,7 +260,7 @@ class EquipmentListTest : public EquipmentTest {
 
 TEST_F(EquipmentListTest, FlatIsByNameAnyCaseAndPages) {
   const boost::json::object all = List({});
-  EXPECT_EQ(Text(all.at("view")), "flat");
+  EXPECT_EQ(TextOf(all.at("view")), "flat");
   EXPECT_EQ(Ids(all.at("equipment").as_array()),
             (std::vector<std::string>{bilge_, generator_, impeller_, engine_, pump_}));
   EXPECT_TRUE(all.at("next_cursor").is_null());
@@ -287,7 +274,7 @@ TEST_F(EquipmentListTest, FlatIsByNameAnyCaseAndPages) {
     const boost::json::object result = List(payload);
     for (const auto& id : Ids(result.at("equipment").as_array())) paged.push_back(id);
     if (result.at("next_cursor").is_null()) break;
-    cursor = Text(result.at("next_cursor"));
+    cursor = TextOf(result.at("next_cursor"));
   }
   EXPECT_EQ(paged, Ids(all.at("equipment").as_array()));
 
@@ -309,7 +296,7 @@ TEST_F(EquipmentListTest, SearchLooksAtNameSystemMakerModelSerialAndLocationInAn
 
 TEST_F(EquipmentListTest, TreeNestsChildrenAndKeepsThePathToEachMatch) {
   const boost::json::object tree = List({{"view", "tree"}});
-  EXPECT_EQ(Text(tree.at("view")), "tree");
+  EXPECT_EQ(TextOf(tree.at("view")), "tree");
   const boost::json::array& roots = tree.at("equipment").as_array();
   ASSERT_EQ(Ids(roots), (std::vector<std::string>{bilge_, generator_, engine_}));
   const boost::json::array& engine_children = roots.at(2).at("children").as_array();
@@ -326,10 +313,10 @@ TEST_F(EquipmentListTest, TreeNestsChildrenAndKeepsThePathToEachMatch) {
   ASSERT_EQ(Ids(path), std::vector<std::string>{engine_});
   EXPECT_FALSE(path.at(0).at("matches").as_bool());
   const boost::json::value& pump = path.at(0).at("children").at(0);
-  EXPECT_EQ(Text(pump.at("id")), pump_);
+  EXPECT_EQ(TextOf(pump.at("id")), pump_);
   EXPECT_FALSE(pump.at("matches").as_bool());
   const boost::json::value& impeller = pump.at("children").at(0);
-  EXPECT_EQ(Text(impeller.at("id")), impeller_);
+  EXPECT_EQ(TextOf(impeller.at("id")), impeller_);
   EXPECT_TRUE(impeller.at("matches").as_bool());
 
   // "pump" matches a root and a child: both show, the child under its parent.
@@ -387,8 +374,8 @@ TEST_F(EquipmentTest, RunningHoursOnlyCountUp) {
   std::vector<std::string> actions;
   const boost::json::value entries = log.Json().at("entries");  // a copy: Json() is a temporary
   for (const auto& e : entries.as_array()) {
-    EXPECT_EQ(Text(e.at("entity_type")), "equipment");
-    actions.push_back(Text(e.at("action")));
+    EXPECT_EQ(TextOf(e.at("entity_type")), "equipment");
+    actions.push_back(TextOf(e.at("action")));
   }
   EXPECT_EQ(actions, (std::vector<std::string>{"add_equipment", "update_running_hours",
                                                "update_running_hours"}));
@@ -431,23 +418,23 @@ TEST_F(EquipmentTest, AddingAScheduleNeedsAnIntervalAndHonestRecords) {
                            {"last_done_hours", 700}});
   ASSERT_EQ(ok.status, 201) << Describe(ok);
   const boost::json::object schedule = ResultOf(ok);
-  EXPECT_EQ(Text(schedule.at("equipment_id")), engine);
-  EXPECT_EQ(Text(schedule.at("last_done_at")), done_at);
+  EXPECT_EQ(TextOf(schedule.at("equipment_id")), engine);
+  EXPECT_EQ(TextOf(schedule.at("last_done_at")), done_at);
   EXPECT_EQ(Number(schedule.at("interval_days")), 180);
-  EXPECT_EQ(Text(schedule.at("due").at("status")), "not_due");
-  EXPECT_EQ(Text(schedule.at("due").at("next_due_at")), DaysAfter(done_at, 180));
+  EXPECT_EQ(TextOf(schedule.at("due").at("status")), "not_due");
+  EXPECT_EQ(TextOf(schedule.at("due").at("next_due_at")), DaysAfter(done_at, 180));
   EXPECT_EQ(Number(schedule.at("due").at("next_due_hours")), 950);
   EXPECT_EQ(Number(schedule.at("due").at("hours_overdue")), -150);
 
   // The equipment shows it; the audit row is the schedule's.
   const boost::json::object detail = Detail(engine);
   ASSERT_EQ(detail.at("schedules").as_array().size(), 1u);
-  EXPECT_EQ(Text(detail.at("schedules").at(0).at("id")), Text(ok.Json().at("entity_id")));
+  EXPECT_EQ(TextOf(detail.at("schedules").at(0).at("id")), TextOf(ok.Json().at("entity_id")));
   ClientResponse log = Get(UserA("captain"), "/v1/audit?yacht_id=" + A().id +
-                                                 "&entity_id=" + Text(ok.Json().at("entity_id")));
+                                                 "&entity_id=" + TextOf(ok.Json().at("entity_id")));
   ASSERT_EQ(log.status, 200) << Describe(log);
   ASSERT_EQ(log.Json().at("entries").as_array().size(), 1u);
-  EXPECT_EQ(Text(log.Json().at("entries").at(0).at("entity_type")), "maintenance_schedule");
+  EXPECT_EQ(TextOf(log.Json().at("entries").at(0).at("entity_type")), "maintenance_schedule");
 }
 
 TEST_F(EquipmentTest, DueByCalendarDays) {
@@ -468,21 +455,21 @@ TEST_F(EquipmentTest, DueByCalendarDays) {
   boost::json::array due = Due();
   ASSERT_EQ(Ids(due, "schedule_id"), std::vector<std::string>{overdue});
   const boost::json::object item = ItemOf(due, overdue);
-  EXPECT_EQ(Text(item.at("status")), "due");
-  EXPECT_EQ(Text(item.at("due_by")), "calendar");
-  EXPECT_EQ(Text(item.at("next_due_at")), DaysAfter(overdue_at, 30));
+  EXPECT_EQ(TextOf(item.at("status")), "due");
+  EXPECT_EQ(TextOf(item.at("due_by")), "calendar");
+  EXPECT_EQ(TextOf(item.at("next_due_at")), DaysAfter(overdue_at, 30));
   EXPECT_EQ(Number(item.at("days_overdue")), 10);
   EXPECT_TRUE(item.at("next_due_hours").is_null());
   EXPECT_TRUE(item.at("hours_overdue").is_null());
-  EXPECT_EQ(Text(item.at("equipment_name")), "Main engine PS");
-  EXPECT_EQ(Text(item.at("criticality")), "high");
-  EXPECT_EQ(Text(item.at("task")), "Fuel filters");
+  EXPECT_EQ(TextOf(item.at("equipment_name")), "Main engine PS");
+  EXPECT_EQ(TextOf(item.at("criticality")), "high");
+  EXPECT_EQ(TextOf(item.at("task")), "Fuel filters");
   EXPECT_TRUE(item.at("open_work_order_id").is_null());
 
   // A week's look-ahead adds the one due in five days, after the due one.
   due = Due({{"within_days", 7}});
   ASSERT_EQ(Ids(due, "schedule_id"), (std::vector<std::string>{overdue, soon}));
-  EXPECT_EQ(Text(ItemOf(due, soon).at("status")), "upcoming");
+  EXPECT_EQ(TextOf(ItemOf(due, soon).at("status")), "upcoming");
   EXPECT_EQ(Number(ItemOf(due, soon).at("days_overdue")), -5);
   EXPECT_TRUE(ItemOf(due, fresh).empty());
 
@@ -491,14 +478,14 @@ TEST_F(EquipmentTest, DueByCalendarDays) {
                                           DaysAgo(31) + "' WHERE id = '" + fresh + "';");
   ASSERT_EQ(seeded.exit_code, 0) << seeded.err;
   due = Due();
-  EXPECT_EQ(Text(ItemOf(due, fresh).at("status")), "due");
+  EXPECT_EQ(TextOf(ItemOf(due, fresh).at("status")), "due");
   EXPECT_EQ(Number(ItemOf(due, fresh).at("days_overdue")), 1);
 
   // The equipment's detail tells the same.
   const boost::json::object detail = Detail(engine);
   for (const auto& s : detail.at("schedules").as_array()) {
-    const std::string id = Text(s.at("id"));
-    EXPECT_EQ(Text(s.at("due").at("status")), id == soon ? "not_due" : "due") << id;
+    const std::string id = TextOf(s.at("id"));
+    EXPECT_EQ(TextOf(s.at("due").at("status")), id == soon ? "not_due" : "due") << id;
   }
 
   EXPECT_TRUE(IsError(Execute(UserA("crew"), A().id, "list_due_maintenance", {{"within_days", -1}}),
@@ -526,10 +513,10 @@ TEST_F(EquipmentTest, DueByRunningHours) {
   boost::json::array due = Due();
   ASSERT_EQ(Ids(due, "schedule_id"), std::vector<std::string>{impeller});
   EXPECT_EQ(Number(ItemOf(due, impeller).at("hours_overdue")), 200);
-  EXPECT_EQ(Text(ItemOf(due, impeller).at("due_by")), "hours");
+  EXPECT_EQ(TextOf(ItemOf(due, impeller).at("due_by")), "hours");
 
   due = Due({{"within_hours", 50}});
-  EXPECT_EQ(Text(ItemOf(due, oil).at("status")), "upcoming");
+  EXPECT_EQ(TextOf(ItemOf(due, oil).at("status")), "upcoming");
   EXPECT_EQ(Number(ItemOf(due, oil).at("next_due_hours")), 1250);
   EXPECT_EQ(Number(ItemOf(due, oil).at("hours_overdue")), -50);
   EXPECT_TRUE(ItemOf(due, service).empty());
@@ -539,8 +526,8 @@ TEST_F(EquipmentTest, DueByRunningHours) {
   due = Due();
   EXPECT_EQ(Ids(due, "schedule_id"), (std::vector<std::string>{impeller, oil}));  // by task
   const boost::json::object item = ItemOf(due, oil);
-  EXPECT_EQ(Text(item.at("status")), "due");
-  EXPECT_EQ(Text(item.at("due_by")), "hours");
+  EXPECT_EQ(TextOf(item.at("status")), "due");
+  EXPECT_EQ(TextOf(item.at("due_by")), "hours");
   EXPECT_EQ(Number(item.at("hours_overdue")), 10);
   EXPECT_EQ(Number(item.at("running_hours")), 1260);
   EXPECT_TRUE(item.at("next_due_at").is_null());
@@ -549,9 +536,9 @@ TEST_F(EquipmentTest, DueByRunningHours) {
   RunResult seeded = RunSql(*server_, "UPDATE pms_maintenance_schedules SET last_done_at = '" +
                                           DaysAgo(400) + "' WHERE id = '" + service + "';");
   ASSERT_EQ(seeded.exit_code, 0) << seeded.err;
-  EXPECT_EQ(Text(ItemOf(Due(), service).at("due_by")), "calendar");
+  EXPECT_EQ(TextOf(ItemOf(Due(), service).at("due_by")), "calendar");
   Run("crew", "update_running_hours", {{"equipment_id", generator}, {"running_hours", 2200}});
-  EXPECT_EQ(Text(ItemOf(Due(), service).at("due_by")), "both");
+  EXPECT_EQ(TextOf(ItemOf(Due(), service).at("due_by")), "both");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -582,16 +569,16 @@ TEST_F(EquipmentTest, GeneratingWorkOrdersIsIdempotent) {
   EXPECT_TRUE(made.at("skipped").as_array().empty());
   std::set<std::string> schedules;
   for (const auto& c : made.at("created").as_array()) {
-    schedules.insert(Text(c.at("schedule_id")));
-    const std::string wo = Text(c.at("work_order_id"));
+    schedules.insert(TextOf(c.at("schedule_id")));
+    const std::string wo = TextOf(c.at("work_order_id"));
     const boost::json::object order =
         Run("crew", "view_work_order_detail", {{"work_order_id", wo}});
-    EXPECT_EQ(Text(order.at("status")), "planned");
-    EXPECT_EQ(Text(order.at("origin")), "schedule");
-    EXPECT_EQ(Text(order.at("schedule_id")), Text(c.at("schedule_id")));
-    EXPECT_EQ(Text(order.at("equipment_id")), engine);
-    EXPECT_EQ(Text(order.at("title")), Text(c.at("task")));
-    EXPECT_EQ(Text(order.at("priority")), "critical");  // the equipment's criticality
+    EXPECT_EQ(TextOf(order.at("status")), "planned");
+    EXPECT_EQ(TextOf(order.at("origin")), "schedule");
+    EXPECT_EQ(TextOf(order.at("schedule_id")), TextOf(c.at("schedule_id")));
+    EXPECT_EQ(TextOf(order.at("equipment_id")), engine);
+    EXPECT_EQ(TextOf(order.at("title")), TextOf(c.at("task")));
+    EXPECT_EQ(TextOf(order.at("priority")), "critical");  // the equipment's criticality
   }
   EXPECT_EQ(schedules, (std::set<std::string>{filters, belts}));
   EXPECT_EQ(made.at("work_order_ids").as_array().size(), 2u);
@@ -608,9 +595,9 @@ TEST_F(EquipmentTest, GeneratingWorkOrdersIsIdempotent) {
   EXPECT_TRUE(skipped.at("created").as_array().empty());
   ASSERT_EQ(skipped.at("skipped").as_array().size(), 2u);
   for (const auto& s : skipped.at("skipped").as_array()) {
-    EXPECT_EQ(Text(s.at("reason")), "open_work_order");
-    EXPECT_EQ(Text(s.at("work_order_id")),
-              Text(ItemOf(due, Text(s.at("schedule_id"))).at("open_work_order_id")));
+    EXPECT_EQ(TextOf(s.at("reason")), "open_work_order");
+    EXPECT_EQ(TextOf(s.at("work_order_id")),
+              TextOf(ItemOf(due, TextOf(s.at("schedule_id"))).at("open_work_order_id")));
   }
   EXPECT_EQ(OpenWorkOrders(filters), 1);
   EXPECT_EQ(OpenWorkOrders(belts), 1);
@@ -624,7 +611,7 @@ TEST_F(EquipmentTest, GeneratingWorkOrdersIsIdempotent) {
 
   // Completing the filters' work order marks the schedule done: no longer due, and the
   // next generation leaves it alone.
-  const std::string filters_wo = Text(ItemOf(due, filters).at("open_work_order_id"));
+  const std::string filters_wo = TextOf(ItemOf(due, filters).at("open_work_order_id"));
   Run("chief_engineer", "complete_work_order", {{"work_order_id", filters_wo}});
   EXPECT_TRUE(ItemOf(Due(), filters).empty());
   ClientResponse after = Execute(UserA("chief_engineer"), A().id, "generate_due_work_orders", {});
@@ -634,13 +621,13 @@ TEST_F(EquipmentTest, GeneratingWorkOrdersIsIdempotent) {
   EXPECT_EQ(OpenWorkOrders(filters), 0);
 
   // Cancelling the belts' work order frees the schedule: the next generation makes another.
-  const std::string belts_wo = Text(ItemOf(due, belts).at("open_work_order_id"));
+  const std::string belts_wo = TextOf(ItemOf(due, belts).at("open_work_order_id"));
   Run("chief_engineer", "cancel_work_order", {{"work_order_id", belts_wo}, {"reason", "yard"}});
   ClientResponse remade = Execute(UserA("chief_engineer"), A().id, "generate_due_work_orders", {});
   ASSERT_EQ(remade.status, 201) << Describe(remade);
   ASSERT_EQ(ResultOf(remade).at("created").as_array().size(), 1u);
-  EXPECT_EQ(Text(ResultOf(remade).at("created").at(0).at("schedule_id")), belts);
-  EXPECT_NE(Text(ResultOf(remade).at("created").at(0).at("work_order_id")), belts_wo);
+  EXPECT_EQ(TextOf(ResultOf(remade).at("created").at(0).at("schedule_id")), belts);
+  EXPECT_NE(TextOf(ResultOf(remade).at("created").at(0).at("work_order_id")), belts_wo);
   EXPECT_EQ(OpenWorkOrders(belts), 1);
 }
 
@@ -658,7 +645,8 @@ TEST_F(EquipmentTest, DetailShowsOpenFaultsOpenWorkOrdersAndPartsConsumedNewestF
   const boost::json::object made = Run("chief_engineer", "generate_due_work_orders", {}, 201);
   std::string engine_wo, generator_wo;
   for (const auto& c : made.at("created").as_array()) {
-    (Text(c.at("equipment_id")) == engine ? engine_wo : generator_wo) = Text(c.at("work_order_id"));
+    (TextOf(c.at("equipment_id")) == engine ? engine_wo : generator_wo) =
+        TextOf(c.at("work_order_id"));
   }
   ASSERT_FALSE(engine_wo.empty());
   ASSERT_FALSE(generator_wo.empty());
@@ -686,17 +674,17 @@ TEST_F(EquipmentTest, DetailShowsOpenFaultsOpenWorkOrdersAndPartsConsumedNewestF
 
   const boost::json::object detail = Detail(engine);
   ASSERT_EQ(detail.at("open_faults").as_array().size(), 1u) << ToJson(detail);
-  EXPECT_EQ(Text(detail.at("open_faults").at(0).at("title")), "Oil leak at the sump");
+  EXPECT_EQ(TextOf(detail.at("open_faults").at(0).at("title")), "Oil leak at the sump");
   EXPECT_EQ(Ids(detail.at("open_work_orders").as_array()), std::vector<std::string>{engine_wo});
   const boost::json::array& parts = detail.at("parts_consumed").as_array();
   ASSERT_EQ(parts.size(), 2u) << ToJson(detail);
-  EXPECT_EQ(Text(parts.at(0).at("part_id")), part_b);  // newest first
+  EXPECT_EQ(TextOf(parts.at(0).at("part_id")), part_b);  // newest first
   EXPECT_EQ(Number(parts.at(0).at("quantity")), 2);
-  EXPECT_EQ(Text(parts.at(0).at("part_name")), "Gasket");
-  EXPECT_EQ(Text(parts.at(0).at("work_order_id")), engine_wo);
-  EXPECT_EQ(Text(parts.at(1).at("part_id")), part_a);
+  EXPECT_EQ(TextOf(parts.at(0).at("part_name")), "Gasket");
+  EXPECT_EQ(TextOf(parts.at(0).at("work_order_id")), engine_wo);
+  EXPECT_EQ(TextOf(parts.at(1).at("part_id")), part_a);
   EXPECT_EQ(Number(parts.at(1).at("quantity")), 1);
-  EXPECT_EQ(Text(detail.at("schedules").at(0).at("open_work_order_id")), engine_wo);
+  EXPECT_EQ(TextOf(detail.at("schedules").at(0).at("open_work_order_id")), engine_wo);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -742,7 +730,7 @@ TEST_F(EquipmentTest, HeadsOfDepartmentPlanEveryoneReadsAndRecordsHours) {
     EXPECT_EQ(r.status, 200) << Describe(r);
     std::set<std::string> ids;
     const boost::json::value actions = r.Json().at("actions");
-    for (const auto& a : actions.as_array()) ids.insert(Text(a.at("action_id")));
+    for (const auto& a : actions.as_array()) ids.insert(TextOf(a.at("action_id")));
     return ids;
   };
   const std::set<std::string> kEveryone = {"view_equipment_detail", "list_equipment",
@@ -789,7 +777,7 @@ TEST_F(EquipmentTest, AnotherYachtsEquipmentAndSchedulesAreNotFound) {
     // Exactly what an id nobody has gets.
     boost::json::object random = c.payload;
     for (auto& kv : random) {
-      if (kv.value().is_string() && Text(kv.value()) == theirs) kv.value() = RandomUuidV4();
+      if (kv.value().is_string() && TextOf(kv.value()) == theirs) kv.value() = RandomUuidV4();
     }
     ClientResponse unknown = Execute(UserA(c.role), A().id, c.action, random);
     EXPECT_EQ(unknown.status, r.status) << c.action;
@@ -865,7 +853,7 @@ TEST_F(EquipmentTest, TheCliReportsWhatListDueMaintenanceReports) {
   ASSERT_EQ(json.exit_code, 0) << json.out << json.err;
   const boost::json::object report = JsonOf(json);
   EXPECT_TRUE(report.at("success").as_bool());
-  EXPECT_EQ(Text(report.at("yacht_id")), A().id);
+  EXPECT_EQ(TextOf(report.at("yacht_id")), A().id);
   const boost::json::array cli_due = report.at("due").as_array();
   const boost::json::array http_due = Due();
   EXPECT_EQ(Ids(cli_due, "schedule_id"), (std::vector<std::string>{filters, oil}));
@@ -905,7 +893,7 @@ TEST_F(EquipmentTest, TheCliReportsWhatListDueMaintenanceReports) {
   EXPECT_EQ(server_->Cli({"maintenance", "due"}).exit_code, 2);
   RunResult unknown = server_->Cli({"maintenance", "due", "--yacht", RandomUuidV4(), "--json"});
   EXPECT_EQ(unknown.exit_code, 1) << unknown.out << unknown.err;
-  EXPECT_EQ(Text(JsonOf(unknown).at("error_code")), "not_found");
+  EXPECT_EQ(TextOf(JsonOf(unknown).at("error_code")), "not_found");
 }
 
 // ---------------------------------------------------------------------------------------
@@ -974,9 +962,9 @@ TEST_F(EquipmentRaceTest, RacingGenerationsMakeOneWorkOrderPerDueSchedule) {
         << ToJson(result);
     EXPECT_EQ(r.status == 201, !result.at("created").as_array().empty()) << Describe(r);
     for (const auto& c : result.at("created").as_array()) {
-      created.push_back(Text(c.at("work_order_id")));
-      EXPECT_TRUE(created_schedules.insert(Text(c.at("schedule_id"))).second)
-          << "two work orders for schedule " << Text(c.at("schedule_id"));
+      created.push_back(TextOf(c.at("work_order_id")));
+      EXPECT_TRUE(created_schedules.insert(TextOf(c.at("schedule_id"))).second)
+          << "two work orders for schedule " << TextOf(c.at("schedule_id"));
     }
   }
   EXPECT_EQ(created.size(), schedules.size());
@@ -988,9 +976,9 @@ TEST_F(EquipmentRaceTest, RacingGenerationsMakeOneWorkOrderPerDueSchedule) {
   for (const ClientResponse& r : answers) {
     const boost::json::object result = ResultOf(r);
     for (const auto& s : result.at("skipped").as_array()) {
-      EXPECT_EQ(Text(s.at("reason")), "open_work_order");
-      EXPECT_EQ(Text(s.at("work_order_id")),
-                Text(ItemOf(due, Text(s.at("schedule_id"))).at("open_work_order_id")));
+      EXPECT_EQ(TextOf(s.at("reason")), "open_work_order");
+      EXPECT_EQ(TextOf(s.at("work_order_id")),
+                TextOf(ItemOf(due, TextOf(s.at("schedule_id"))).at("open_work_order_id")));
     }
   }
 }

@@ -18,19 +18,6 @@ namespace {
 
 constexpr const char* kSignedFlag = "FAULT_LENS_SIGNED_ACTIONS_ENABLED";
 
-std::string Text(const boost::json::value& v) {
-  if (v.is_string()) return std::string(v.as_string());
-  return v.is_null() ? "<null>" : "<not a string>";
-}
-
-boost::json::object ResultOf(const ClientResponse& r) {
-  const boost::json::value json = r.Json();
-  if (!json.is_object() || !json.as_object().contains("result") || !json.at("result").is_object()) {
-    return {};
-  }
-  return json.at("result").as_object();
-}
-
 class FaultsSignedTest : public IntegrationTest {
  protected:
   void SetUp() override {
@@ -41,7 +28,7 @@ class FaultsSignedTest : public IntegrationTest {
   std::string AddEquipment(const std::string& name) {
     ClientResponse r = Execute(UserA("chief_engineer"), A().id, "add_equipment", {{"name", name}});
     EXPECT_EQ(r.status, 201) << Describe(r);
-    return r.status == 201 ? Text(r.Json().at("entity_id")) : "";
+    return r.status == 201 ? TextOf(r.Json().at("entity_id")) : "";
   }
 
   // A fault reported by crew on yacht A; its id.
@@ -52,7 +39,7 @@ class FaultsSignedTest : public IntegrationTest {
     if (equipment_id) payload["equipment_id"] = *equipment_id;
     ClientResponse r = Execute(UserA("crew"), A().id, "report_fault", payload);
     EXPECT_EQ(r.status, 201) << Describe(r);
-    return r.status == 201 ? Text(r.Json().at("entity_id")) : "";
+    return r.status == 201 ? TextOf(r.Json().at("entity_id")) : "";
   }
 
   ClientResponse Raise(const std::string& fault, const std::string& initiator,
@@ -179,7 +166,7 @@ TEST_F(FaultsSignedTest, EverySignatureRuleHoldsAndARefusalRaisesNothing) {
   EXPECT_EQ(DetailOf(nobody_signed, "field"), "fault_id");
 
   EXPECT_EQ(Fingerprint(), before) << "refused signatures change nothing";
-  EXPECT_EQ(Text(Fault(fault).at("status")), "open");
+  EXPECT_EQ(TextOf(Fault(fault).at("status")), "open");
 
   // The crew member starts it, the captain signs: the work order exists, linked both ways.
   const boost::json::object signature =
@@ -190,60 +177,60 @@ TEST_F(FaultsSignedTest, EverySignatureRuleHoldsAndARefusalRaisesNothing) {
   ClientResponse by_captain = Raise(fault, "crew", boost::json::value(signature), extra);
   ASSERT_EQ(by_captain.status, 201) << Describe(by_captain);
   const boost::json::value body = by_captain.Json();
-  const std::string order = Text(body.at("entity_id"));
+  const std::string order = TextOf(body.at("entity_id"));
   const boost::json::object result = body.at("result").as_object();
   const boost::json::object work_order = result.at("work_order").as_object();
-  EXPECT_EQ(Text(work_order.at("id")), order);
-  EXPECT_EQ(Text(work_order.at("origin")), "fault");
-  EXPECT_EQ(Text(work_order.at("fault_id")), fault);
-  EXPECT_EQ(Text(work_order.at("equipment_id")), watermaker) << "the fault's equipment";
-  EXPECT_EQ(Text(work_order.at("title")), "Replace membrane");
-  EXPECT_EQ(Text(work_order.at("priority")), "high");
-  EXPECT_EQ(Text(work_order.at("due_date")), "2031-05-01");
-  EXPECT_EQ(Text(work_order.at("assigned_to")), UserA("chief_engineer").user_id);
-  EXPECT_EQ(Text(work_order.at("status")), "planned");
-  EXPECT_EQ(Text(result.at("fault").at("status")), "work_ordered");
-  EXPECT_EQ(Text(result.at("fault").at("work_order_id")), order);
+  EXPECT_EQ(TextOf(work_order.at("id")), order);
+  EXPECT_EQ(TextOf(work_order.at("origin")), "fault");
+  EXPECT_EQ(TextOf(work_order.at("fault_id")), fault);
+  EXPECT_EQ(TextOf(work_order.at("equipment_id")), watermaker) << "the fault's equipment";
+  EXPECT_EQ(TextOf(work_order.at("title")), "Replace membrane");
+  EXPECT_EQ(TextOf(work_order.at("priority")), "high");
+  EXPECT_EQ(TextOf(work_order.at("due_date")), "2031-05-01");
+  EXPECT_EQ(TextOf(work_order.at("assigned_to")), UserA("chief_engineer").user_id);
+  EXPECT_EQ(TextOf(work_order.at("status")), "planned");
+  EXPECT_EQ(TextOf(result.at("fault").at("status")), "work_ordered");
+  EXPECT_EQ(TextOf(result.at("fault").at("work_order_id")), order);
 
   ClientResponse detail =
       Execute(UserA("crew"), A().id, "view_work_order_detail", {{"work_order_id", order}});
   ASSERT_EQ(detail.status, 200) << Describe(detail);
-  EXPECT_EQ(Text(ResultOf(detail).at("fault_id")), fault);
+  EXPECT_EQ(TextOf(ResultOf(detail).at("fault_id")), fault);
   const boost::json::object view = Fault(fault);
-  EXPECT_EQ(Text(view.at("status")), "work_ordered");
-  EXPECT_EQ(Text(view.at("work_order").at("id")), order);
+  EXPECT_EQ(TextOf(view.at("status")), "work_ordered");
+  EXPECT_EQ(TextOf(view.at("work_order").at("id")), order);
   // The signer authorised the move: the fault's history names them.
   const boost::json::array& history = view.at("history").as_array();
   ASSERT_EQ(history.size(), 2u);
-  EXPECT_EQ(Text(history.at(1).at("to_status")), "work_ordered");
-  EXPECT_EQ(Text(history.at(1).at("actor_id")), UserA("captain").user_id);
-  EXPECT_EQ(Text(history.at(1).at("actor_role")), "captain");
-  EXPECT_NE(Text(history.at(1).at("notes")).find(order), std::string::npos);
+  EXPECT_EQ(TextOf(history.at(1).at("to_status")), "work_ordered");
+  EXPECT_EQ(TextOf(history.at(1).at("actor_id")), UserA("captain").user_id);
+  EXPECT_EQ(TextOf(history.at(1).at("actor_role")), "captain");
+  EXPECT_NE(TextOf(history.at(1).at("notes")).find(order), std::string::npos);
 
   // The audit row: the new work order is its entity; the signature record, never the PIN.
-  const boost::json::object row = AuditRow(order, Text(body.at("audit_id")));
+  const boost::json::object row = AuditRow(order, TextOf(body.at("audit_id")));
   ASSERT_FALSE(row.empty());
-  EXPECT_EQ(Text(row.at("action")), "create_work_order_from_fault");
-  EXPECT_EQ(Text(row.at("entity_type")), "work_order");
-  EXPECT_EQ(Text(row.at("entity_id")), order);
-  EXPECT_EQ(Text(row.at("actor_id")), UserA("crew").user_id) << "the initiator acts";
-  EXPECT_EQ(Text(row.at("actor_role")), "crew");
+  EXPECT_EQ(TextOf(row.at("action")), "create_work_order_from_fault");
+  EXPECT_EQ(TextOf(row.at("entity_type")), "work_order");
+  EXPECT_EQ(TextOf(row.at("entity_id")), order);
+  EXPECT_EQ(TextOf(row.at("actor_id")), UserA("crew").user_id) << "the initiator acts";
+  EXPECT_EQ(TextOf(row.at("actor_role")), "crew");
   ASSERT_TRUE(row.at("signature").is_object()) << ToJson(row);
   const boost::json::object& sig = row.at("signature").as_object();
-  EXPECT_EQ(Text(sig.at("signer_id")), UserA("captain").user_id);
-  EXPECT_EQ(Text(sig.at("role_at_signing")), "captain");
-  EXPECT_EQ(Text(sig.at("method")), "pin");
-  EXPECT_EQ(Text(sig.at("signed_at")), Text(signature.at("signed_at")));
-  EXPECT_EQ(Text(sig.at("reason")), "membrane replacement approved");
+  EXPECT_EQ(TextOf(sig.at("signer_id")), UserA("captain").user_id);
+  EXPECT_EQ(TextOf(sig.at("role_at_signing")), "captain");
+  EXPECT_EQ(TextOf(sig.at("method")), "pin");
+  EXPECT_EQ(TextOf(sig.at("signed_at")), TextOf(signature.at("signed_at")));
+  EXPECT_EQ(TextOf(sig.at("reason")), "membrane replacement approved");
   boost::json::object payload{{"fault_id", fault}, {"title", "Replace membrane"}};
   for (const auto& [key, value] : extra) payload[key] = value;
-  EXPECT_EQ(Text(sig.at("payload_sha256")), Sha256Hex(CanonicalJson(payload)))
+  EXPECT_EQ(TextOf(sig.at("payload_sha256")), Sha256Hex(CanonicalJson(payload)))
       << "over the canonical payload as sent";
   EXPECT_FALSE(sig.contains("pin")) << ToJson(sig);
   const std::string text = ToJson(row);
   EXPECT_EQ(text.find("\"pin\":"), std::string::npos) << text;
   EXPECT_EQ(text.find(std::string("\"") + kDemoPin + "\""), std::string::npos) << text;
-  EXPECT_EQ(Text(row.at("payload").at("fault_id")), fault) << "the fault is named in the row";
+  EXPECT_EQ(TextOf(row.at("payload").at("fault_id")), fault) << "the fault is named in the row";
 
   // Signed twice: the second is refused, with a valid signature, and raises nothing.
   const std::string after = Fingerprint();
@@ -267,14 +254,14 @@ TEST_F(FaultsSignedTest, EachOfTheFourSignerRolesMaySign) {
     ClientResponse r = Raise(fault, c.initiator, boost::json::value(PinSignature(UserA(c.signer))));
     ASSERT_EQ(r.status, 201) << c.initiator << " / " << c.signer << ": " << Describe(r);
     const boost::json::value body = r.Json();
-    const std::string order = Text(body.at("entity_id"));
-    EXPECT_EQ(Text(body.at("result").at("work_order").at("priority")), "normal") << "default";
+    const std::string order = TextOf(body.at("entity_id"));
+    EXPECT_EQ(TextOf(body.at("result").at("work_order").at("priority")), "normal") << "default";
     EXPECT_TRUE(body.at("result").at("work_order").at("equipment_id").is_null());
-    const boost::json::object row = AuditRow(order, Text(body.at("audit_id")));
+    const boost::json::object row = AuditRow(order, TextOf(body.at("audit_id")));
     ASSERT_FALSE(row.empty());
-    EXPECT_EQ(Text(row.at("signature").at("role_at_signing")), c.signer);
-    EXPECT_EQ(Text(row.at("actor_role")), c.initiator);
-    EXPECT_EQ(Text(Fault(fault).at("status")), "work_ordered") << c.signer;
+    EXPECT_EQ(TextOf(row.at("signature").at("role_at_signing")), c.signer);
+    EXPECT_EQ(TextOf(row.at("actor_role")), c.initiator);
+    EXPECT_EQ(TextOf(Fault(fault).at("status")), "work_ordered") << c.signer;
   }
 }
 
@@ -295,7 +282,7 @@ TEST_F(FaultsSignedTest, FiveWrongPinsLockTheSigner) {
   EXPECT_GT(std::stoi(*retry_after), 0);
   EXPECT_LE(std::stoi(*retry_after), 15 * 60);
   EXPECT_EQ(Fingerprint(), before);
-  EXPECT_EQ(Text(Fault(fault).at("status")), "open");
+  EXPECT_EQ(TextOf(Fault(fault).at("status")), "open");
 
   // The lock is the signer's: another officer signs the same fault's work order.
   ClientResponse other = Raise(fault, "crew", boost::json::value(PinSignature(UserA("captain"))));
@@ -331,7 +318,7 @@ TEST_F(FaultsSignedTest, TheWorkOrdersDetailsAreCheckedAndARefusalRaisesNothing)
     EXPECT_EQ(DetailOf(r, "field"), c.field) << c.name << ": " << Describe(r);
   }
   EXPECT_EQ(Fingerprint(), before);
-  EXPECT_EQ(Text(Fault(fault).at("status")), "open");
+  EXPECT_EQ(TextOf(Fault(fault).at("status")), "open");
 }
 
 TEST_F(FaultsSignedTest, WithTheSignedSubFlagOffOnlyTheSignedActionIsDisabled) {
@@ -355,7 +342,7 @@ TEST_F(FaultsSignedTest, WithTheSignedSubFlagOffOnlyTheSignedActionIsDisabled) {
     std::set<std::string> listed;
     const boost::json::value json = list.Json();
     for (const auto& a : json.at("actions").as_array()) {
-      if (Text(a.at("domain")) == "faults") listed.insert(Text(a.at("action_id")));
+      if (TextOf(a.at("domain")) == "faults") listed.insert(TextOf(a.at("action_id")));
     }
     EXPECT_FALSE(listed.contains("create_work_order_from_fault")) << role;
     EXPECT_TRUE(listed.contains("report_fault")) << role;
@@ -365,7 +352,7 @@ TEST_F(FaultsSignedTest, WithTheSignedSubFlagOffOnlyTheSignedActionIsDisabled) {
     ASSERT_EQ(s.status, 200) << Describe(s);
     const boost::json::value sj = s.Json();
     for (const auto& e : sj.at("suggestions").as_array()) {
-      EXPECT_NE(Text(e.at("action_id")), "create_work_order_from_fault") << role;
+      EXPECT_NE(TextOf(e.at("action_id")), "create_work_order_from_fault") << role;
     }
   }
   // The rest of the lens works: report, acknowledge, list, view, close without a work order.
@@ -380,7 +367,7 @@ TEST_F(FaultsSignedTest, WithTheSignedSubFlagOffOnlyTheSignedActionIsDisabled) {
                                   {"resolution", "Cleaned the pre-filter"},
                                   {"resolution_without_work_order", true}});
   EXPECT_EQ(close.status, 200) << Describe(close);
-  EXPECT_EQ(Text(Fault(other).at("status")), "closed");
+  EXPECT_EQ(TextOf(Fault(other).at("status")), "closed");
 
   SetSignedFlag(true);
   ClientResponse on = Raise(fault, "crew", boost::json::value(PinSignature(UserA("manager"))));

@@ -25,25 +25,12 @@ const std::set<std::string> kFaultActions = {"report_fault",
                                              "close_fault"};
 
 // A JSON string's text; "<null>" for null and "<not a string>" for anything else.
-std::string Text(const boost::json::value& v) {
-  if (v.is_string()) return std::string(v.as_string());
-  return v.is_null() ? "<null>" : "<not a string>";
-}
-
 // The success envelope's `result` (a copy; empty when absent).
-boost::json::object ResultOf(const ClientResponse& r) {
-  const boost::json::value json = r.Json();
-  if (!json.is_object() || !json.as_object().contains("result") || !json.at("result").is_object()) {
-    return {};
-  }
-  return json.at("result").as_object();
-}
-
 // The statuses of a history array, oldest first.
 std::vector<std::string> Statuses(const boost::json::value& history) {
   std::vector<std::string> out;
   if (!history.is_array()) return out;
-  for (const auto& row : history.as_array()) out.push_back(Text(row.at("to_status")));
+  for (const auto& row : history.as_array()) out.push_back(TextOf(row.at("to_status")));
   return out;
 }
 
@@ -54,7 +41,7 @@ class FaultsTest : public IntegrationTest {
     ClientResponse r =
         Execute(yacht.users.at("chief_engineer"), yacht.id, "add_equipment", {{"name", name}});
     EXPECT_EQ(r.status, 201) << Describe(r);
-    return r.status == 201 ? Text(r.Json().at("entity_id")) : "";
+    return r.status == 201 ? TextOf(r.Json().at("entity_id")) : "";
   }
 
   // A fault on yacht A reported by `role`; its id.
@@ -64,7 +51,7 @@ class FaultsTest : public IntegrationTest {
     for (const auto& [key, value] : extra) payload[key] = value;
     ClientResponse r = Execute(UserA(role), A().id, "report_fault", payload);
     EXPECT_EQ(r.status, 201) << Describe(r);
-    return r.status == 201 ? Text(r.Json().at("entity_id")) : "";
+    return r.status == 201 ? TextOf(r.Json().at("entity_id")) : "";
   }
 
   ClientResponse Run(const std::string& role, const std::string& action,
@@ -82,7 +69,7 @@ class FaultsTest : public IntegrationTest {
   // The work order id of a 201 from create_work_order_from_fault ("" otherwise).
   static std::string WorkOrderOf(const ClientResponse& r) {
     EXPECT_EQ(r.status, 201) << Describe(r);
-    return r.status == 201 ? Text(r.Json().at("entity_id")) : "";
+    return r.status == 201 ? TextOf(r.Json().at("entity_id")) : "";
   }
 
   boost::json::object View(const std::string& fault, const std::string& role = "crew") {
@@ -92,7 +79,7 @@ class FaultsTest : public IntegrationTest {
   }
   std::string StatusOf(const std::string& fault) {
     const boost::json::object view = View(fault);
-    return view.contains("status") ? Text(view.at("status")) : "<none>";
+    return view.contains("status") ? TextOf(view.at("status")) : "<none>";
   }
 
   // A new fault in `state`, driven there by the lens's and the work order lens's actions.
@@ -157,7 +144,7 @@ class FaultsTest : public IntegrationTest {
     const boost::json::value json = r.Json();
     if (!json.is_object()) return out;
     for (const auto& a : json.at("actions").as_array()) {
-      if (Text(a.at("domain")) == "faults") out.insert(Text(a.at("action_id")));
+      if (TextOf(a.at("domain")) == "faults") out.insert(TextOf(a.at("action_id")));
     }
     return out;
   }
@@ -171,7 +158,7 @@ class FaultsTest : public IntegrationTest {
     const boost::json::value json = r.Json();
     if (!json.is_object()) return out;
     for (const auto& s : json.at("suggestions").as_array()) {
-      if (Text(s.at("domain")) == "faults") out.push_back(Text(s.at("action_id")));
+      if (TextOf(s.at("domain")) == "faults") out.push_back(TextOf(s.at("action_id")));
     }
     return out;
   }
@@ -196,34 +183,34 @@ TEST_F(FaultsTest, AReportedFaultIsOpenWithItsReporterHistoryAndAuditRow) {
                           {"description", "Raw water flow low"}});
   ASSERT_EQ(r.status, 201) << Describe(r);
   const boost::json::value body = r.Json();
-  const std::string fault = Text(body.at("entity_id"));
+  const std::string fault = TextOf(body.at("entity_id"));
   const boost::json::object result = body.at("result").as_object();
-  EXPECT_EQ(Text(result.at("id")), fault);
-  EXPECT_EQ(Text(result.at("title")), "Generator 1 overheating") << "trimmed";
-  EXPECT_EQ(Text(result.at("severity")), "high");
-  EXPECT_EQ(Text(result.at("status")), "open");
-  EXPECT_EQ(Text(result.at("equipment_id")), generator);
-  EXPECT_EQ(Text(result.at("description")), "Raw water flow low");
-  EXPECT_EQ(Text(result.at("reported_by")), UserA("crew").user_id);
+  EXPECT_EQ(TextOf(result.at("id")), fault);
+  EXPECT_EQ(TextOf(result.at("title")), "Generator 1 overheating") << "trimmed";
+  EXPECT_EQ(TextOf(result.at("severity")), "high");
+  EXPECT_EQ(TextOf(result.at("status")), "open");
+  EXPECT_EQ(TextOf(result.at("equipment_id")), generator);
+  EXPECT_EQ(TextOf(result.at("description")), "Raw water flow low");
+  EXPECT_EQ(TextOf(result.at("reported_by")), UserA("crew").user_id);
   EXPECT_TRUE(result.at("work_order").is_null());
   EXPECT_TRUE(result.at("work_order_id").is_null());
   EXPECT_FALSE(result.at("resolved_without_work_order").as_bool());
   ASSERT_EQ(Statuses(result.at("history")), std::vector<std::string>{"open"});
   const boost::json::value first = result.at("history").at(0);
   EXPECT_TRUE(first.at("from_status").is_null());
-  EXPECT_EQ(Text(first.at("actor_id")), UserA("crew").user_id);
-  EXPECT_EQ(Text(first.at("actor_role")), "crew");
+  EXPECT_EQ(TextOf(first.at("actor_id")), UserA("crew").user_id);
+  EXPECT_EQ(TextOf(first.at("actor_role")), "crew");
 
-  const boost::json::object row = AuditRow(fault, Text(body.at("audit_id")));
+  const boost::json::object row = AuditRow(fault, TextOf(body.at("audit_id")));
   ASSERT_FALSE(row.empty());
-  EXPECT_EQ(Text(row.at("action")), "report_fault");
-  EXPECT_EQ(Text(row.at("entity_type")), "fault");
-  EXPECT_EQ(Text(row.at("entity_id")), fault);
+  EXPECT_EQ(TextOf(row.at("action")), "report_fault");
+  EXPECT_EQ(TextOf(row.at("entity_type")), "fault");
+  EXPECT_EQ(TextOf(row.at("entity_id")), fault);
   EXPECT_EQ(ToJson(row.at("signature")), "{}");
 
   // Every role may view it; a fault without equipment is fine too.
   for (const char* role : {"crew", "purser", "chief_officer", "manager"}) {
-    EXPECT_EQ(Text(View(fault, role).at("title")), "Generator 1 overheating") << role;
+    EXPECT_EQ(TextOf(View(fault, role).at("title")), "Generator 1 overheating") << role;
   }
   const std::string bare = Report("purser");
   EXPECT_TRUE(View(bare).at("equipment_id").is_null());
@@ -233,16 +220,16 @@ TEST_F(FaultsTest, AReportedFaultIsOpenWithItsReporterHistoryAndAuditRow) {
       Run("chief_engineer", "acknowledge_fault", {{"fault_id", fault}, {"notes", "On it"}});
   ASSERT_EQ(ack.status, 200) << Describe(ack);
   const boost::json::object acked = ResultOf(ack);
-  EXPECT_EQ(Text(acked.at("status")), "acknowledged");
-  EXPECT_EQ(Text(acked.at("acknowledged_by")), UserA("chief_engineer").user_id);
+  EXPECT_EQ(TextOf(acked.at("status")), "acknowledged");
+  EXPECT_EQ(TextOf(acked.at("acknowledged_by")), UserA("chief_engineer").user_id);
   EXPECT_EQ(Statuses(acked.at("history")), (std::vector<std::string>{"open", "acknowledged"}));
   const boost::json::value last = acked.at("history").at(1);
-  EXPECT_EQ(Text(last.at("from_status")), "open");
-  EXPECT_EQ(Text(last.at("actor_role")), "chief_engineer");
-  EXPECT_EQ(Text(last.at("notes")), "On it");
-  const boost::json::object ack_row = AuditRow(fault, Text(ack.Json().at("audit_id")));
+  EXPECT_EQ(TextOf(last.at("from_status")), "open");
+  EXPECT_EQ(TextOf(last.at("actor_role")), "chief_engineer");
+  EXPECT_EQ(TextOf(last.at("notes")), "On it");
+  const boost::json::object ack_row = AuditRow(fault, TextOf(ack.Json().at("audit_id")));
   ASSERT_FALSE(ack_row.empty());
-  EXPECT_EQ(Text(ack_row.at("entity_type")), "fault");
+  EXPECT_EQ(TextOf(ack_row.at("entity_type")), "fault");
 }
 
 TEST_F(FaultsTest, AReportNeedsATitleASeverityAndTheYachtsOwnEquipment) {
@@ -306,11 +293,11 @@ TEST_F(FaultsTest, ListsShowNewestFirstByStatusAndEquipmentPageByPage) {
     std::vector<std::string> out;
     const boost::json::object result = ResultOf(r);
     if (!result.contains("faults")) return out;
-    for (const auto& f : result.at("faults").as_array()) out.push_back(Text(f.at("id")));
+    for (const auto& f : result.at("faults").as_array()) out.push_back(TextOf(f.at("id")));
     if (next) {
       *next = result.at("next_cursor").is_null()
                   ? std::nullopt
-                  : std::optional<std::string>(Text(result.at("next_cursor")));
+                  : std::optional<std::string>(TextOf(result.at("next_cursor")));
     }
     return out;
   };
@@ -433,10 +420,10 @@ TEST_F(FaultsTest, ClosingWithoutAWorkOrderResolvesThenClosesInTwoHistoryRows) {
                             {"resolution_without_work_order", true}});
     ASSERT_EQ(r.status, 200) << state << ": " << Describe(r);
     const boost::json::object result = ResultOf(r);
-    EXPECT_EQ(Text(result.at("status")), "closed");
-    EXPECT_EQ(Text(result.at("resolution")), "Breaker reset, pump runs");
+    EXPECT_EQ(TextOf(result.at("status")), "closed");
+    EXPECT_EQ(TextOf(result.at("resolution")), "Breaker reset, pump runs");
     EXPECT_TRUE(result.at("resolved_without_work_order").as_bool());
-    EXPECT_EQ(Text(result.at("closed_by")), UserA("chief_officer").user_id);
+    EXPECT_EQ(TextOf(result.at("closed_by")), UserA("chief_officer").user_id);
     EXPECT_FALSE(result.at("closed_at").is_null());
     std::vector<std::string> want = {"open"};
     if (state == "acknowledged") want.push_back("acknowledged");
@@ -446,10 +433,10 @@ TEST_F(FaultsTest, ClosingWithoutAWorkOrderResolvesThenClosesInTwoHistoryRows) {
     const boost::json::array& history = result.at("history").as_array();
     const boost::json::value resolved = history.at(history.size() - 2);
     const boost::json::value closed = history.at(history.size() - 1);
-    EXPECT_EQ(Text(resolved.at("from_status")), state);
-    EXPECT_EQ(Text(closed.at("from_status")), "resolved");
-    EXPECT_EQ(Text(closed.at("actor_role")), "chief_officer");
-    EXPECT_EQ(Text(closed.at("at")), Text(resolved.at("at"))) << "one action, one instant";
+    EXPECT_EQ(TextOf(resolved.at("from_status")), state);
+    EXPECT_EQ(TextOf(closed.at("from_status")), "resolved");
+    EXPECT_EQ(TextOf(closed.at("actor_role")), "chief_officer");
+    EXPECT_EQ(TextOf(closed.at("at")), TextOf(resolved.at("at"))) << "one action, one instant";
   }
   // A blank resolution is refused, and the fault stays as it was.
   const std::string fault = Report();
@@ -467,10 +454,10 @@ TEST_F(FaultsTest, AFaultClosesOnceItsWorkOrderIsCompletedAndReturnsWhenItIsCanc
   std::string order;
   const std::string fault = FaultIn("work_ordered", &order);
   boost::json::object view = View(fault);
-  EXPECT_EQ(Text(view.at("work_order_id")), order);
+  EXPECT_EQ(TextOf(view.at("work_order_id")), order);
   ASSERT_TRUE(view.at("work_order").is_object());
-  EXPECT_EQ(Text(view.at("work_order").at("id")), order);
-  EXPECT_EQ(Text(view.at("work_order").at("status")), "planned");
+  EXPECT_EQ(TextOf(view.at("work_order").at("id")), order);
+  EXPECT_EQ(TextOf(view.at("work_order").at("status")), "planned");
 
   // While the work order is open the fault cannot be closed, with or without the flag.
   for (bool without : {false, true}) {
@@ -490,8 +477,8 @@ TEST_F(FaultsTest, AFaultClosesOnceItsWorkOrderIsCompletedAndReturnsWhenItIsCanc
       Run("captain", "cancel_work_order", {{"work_order_id", order}, {"reason", "Wrong pump"}});
   ASSERT_EQ(cancel.status, 200) << Describe(cancel);
   view = View(fault);
-  EXPECT_EQ(Text(view.at("status")), "acknowledged");
-  EXPECT_EQ(Text(view.at("work_order").at("status")), "cancelled");
+  EXPECT_EQ(TextOf(view.at("status")), "acknowledged");
+  EXPECT_EQ(TextOf(view.at("work_order").at("status")), "cancelled");
   const std::string second = WorkOrderOf(RaiseWorkOrder(fault));
   ASSERT_FALSE(second.empty());
   EXPECT_NE(second, order);
@@ -504,17 +491,17 @@ TEST_F(FaultsTest, AFaultClosesOnceItsWorkOrderIsCompletedAndReturnsWhenItIsCanc
                               {{"fault_id", fault}, {"resolution", "New pump fitted"}});
   ASSERT_EQ(closed.status, 200) << Describe(closed);
   const boost::json::object result = ResultOf(closed);
-  EXPECT_EQ(Text(result.at("status")), "closed");
+  EXPECT_EQ(TextOf(result.at("status")), "closed");
   EXPECT_FALSE(result.at("resolved_without_work_order").as_bool());
-  EXPECT_EQ(Text(result.at("work_order_id")), second);
-  EXPECT_EQ(Text(result.at("work_order").at("status")), "completed");
+  EXPECT_EQ(TextOf(result.at("work_order_id")), second);
+  EXPECT_EQ(TextOf(result.at("work_order").at("status")), "completed");
   EXPECT_EQ(Statuses(result.at("history")),
             (std::vector<std::string>{"open", "work_ordered", "acknowledged", "work_ordered",
                                       "resolved", "closed"}));
   const boost::json::array& history = result.at("history").as_array();
-  EXPECT_EQ(Text(history.at(2).at("actor_role")), "captain") << "who cancelled";
-  EXPECT_EQ(Text(history.at(4).at("actor_role")), "chief_engineer") << "who completed";
-  EXPECT_EQ(Text(history.at(5).at("notes")), "New pump fitted");
+  EXPECT_EQ(TextOf(history.at(2).at("actor_role")), "captain") << "who cancelled";
+  EXPECT_EQ(TextOf(history.at(4).at("actor_role")), "chief_engineer") << "who completed";
+  EXPECT_EQ(TextOf(history.at(5).at("notes")), "New pump fitted");
 }
 
 TEST_F(FaultsTest, AnotherYachtsFaultsAndEquipmentLookMissing) {
@@ -525,7 +512,7 @@ TEST_F(FaultsTest, AnotherYachtsFaultsAndEquipmentLookMissing) {
                                    {"severity", "critical"},
                                    {"equipment_id", their_equipment}});
   ASSERT_EQ(theirs.status, 201) << Describe(theirs);
-  const std::string their_fault = Text(theirs.Json().at("entity_id"));
+  const std::string their_fault = TextOf(theirs.Json().at("entity_id"));
   const std::string ours = Report();
   const std::string before_a = Fingerprint(A());
   const std::string before_b = Fingerprint(B());
@@ -573,12 +560,12 @@ TEST_F(FaultsTest, AnotherYachtsFaultsAndEquipmentLookMissing) {
   ASSERT_EQ(list_a.status, 200) << Describe(list_a);
   const boost::json::object result_a = ResultOf(list_a);
   ASSERT_EQ(result_a.at("faults").as_array().size(), 1u);
-  EXPECT_EQ(Text(result_a.at("faults").at(0).at("id")), ours);
+  EXPECT_EQ(TextOf(result_a.at("faults").at(0).at("id")), ours);
   ClientResponse list_b = Execute(UserB("crew"), B().id, "list_faults", {});
   ASSERT_EQ(list_b.status, 200) << Describe(list_b);
   const boost::json::object result_b = ResultOf(list_b);
   ASSERT_EQ(result_b.at("faults").as_array().size(), 1u);
-  EXPECT_EQ(Text(result_b.at("faults").at(0).at("id")), their_fault);
+  EXPECT_EQ(TextOf(result_b.at("faults").at(0).at("id")), their_fault);
 
   // A's crew cannot even ask on B's yacht.
   ClientResponse foreign =

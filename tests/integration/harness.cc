@@ -421,6 +421,19 @@ std::string DetailOf(const ClientResponse& r, std::string_view key) {
   return GetString(details->value().as_object(), key).value_or("");
 }
 
+boost::json::object ResultOf(const ClientResponse& r) {
+  const boost::json::value json = r.Json();
+  if (!json.is_object() || !json.as_object().contains("result") || !json.at("result").is_object()) {
+    return {};
+  }
+  return json.at("result").as_object();
+}
+
+std::string TextOf(const boost::json::value& v) {
+  if (v.is_string()) return std::string(v.as_string());
+  return v.is_null() ? "<null>" : "<not a string>";
+}
+
 ::testing::AssertionResult IsError(const ClientResponse& r, int status, std::string_view code) {
   auto json = r.Json();
   const bool shaped = json.is_object() && json.as_object().contains("status") &&

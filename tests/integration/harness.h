@@ -166,6 +166,12 @@ std::string Describe(const ClientResponse& r);
 
 // details.<key> of an error envelope as text ("" when absent or not a string).
 std::string DetailOf(const ClientResponse& r, std::string_view key);
+// The `result` object of an execute answer (empty when there is none). A copy: safe to keep
+// and to iterate, unlike a reference into a temporary r.Json().
+boost::json::object ResultOf(const ClientResponse& r);
+// A JSON string as text; "<null>" or "<not a string>" otherwise, so a failed expectation
+// shows what came back.
+std::string TextOf(const boost::json::value& v);
 // Success when `r` is an error envelope with this HTTP status and error_code, its `status`
 // member equal to the HTTP status; the failure message describes the response.
 ::testing::AssertionResult IsError(const ClientResponse& r, int status, std::string_view code);

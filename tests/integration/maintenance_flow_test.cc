@@ -12,19 +12,6 @@
 namespace celeste::testing {
 namespace {
 
-std::string Text(const boost::json::value& v) {
-  if (v.is_string()) return std::string(v.as_string());
-  return v.is_null() ? "<null>" : "<not a string>";
-}
-
-boost::json::object ResultOf(const ClientResponse& r) {
-  const boost::json::value json = r.Json();
-  if (!json.is_object() || !json.as_object().contains("result") || !json.at("result").is_object()) {
-    return {};
-  }
-  return json.at("result").as_object();
-}
-
 class MaintenanceFlowTest : public IntegrationTest {
  protected:
   // Runs one step as `role` on yacht A and expects `status`; returns the response.
@@ -69,10 +56,10 @@ TEST_F(MaintenanceFlowTest, FaultToSignedWorkOrderToPartsToCompletionToClosedIsA
   // Set-up: the equipment and a spare on the shelf.
   ClientResponse equipment = Step("chief_engineer", "add_equipment",
                                   {{"name", "Port generator"}, {"criticality", "high"}}, 201);
-  const std::string generator = Text(equipment.Json().at("entity_id"));
+  const std::string generator = TextOf(equipment.Json().at("entity_id"));
   ClientResponse part =
       Step("chief_engineer", "add_part", {{"name", "Raw water impeller"}, {"min_level", 1}}, 201);
-  const std::string impeller = Text(part.Json().at("entity_id"));
+  const std::string impeller = TextOf(part.Json().at("entity_id"));
   Step("crew", "receive_part",
        {{"part_id", impeller}, {"quantity", 3}, {"idempotency_key", "flow-opening-stock"}}, 201);
   Step("crew", "update_running_hours", {{"equipment_id", generator}, {"running_hours", 1200}}, 200);
@@ -85,30 +72,30 @@ TEST_F(MaintenanceFlowTest, FaultToSignedWorkOrderToPartsToCompletionToClosedIsA
                                   {"equipment_id", generator},
                                   {"description", "Coolant temperature alarm at 80 % load"}},
                                  201);
-  const std::string fault = Text(reported.Json().at("entity_id"));
+  const std::string fault = TextOf(reported.Json().at("entity_id"));
   ASSERT_FALSE(fault.empty());
-  EXPECT_EQ(Text(ResultOf(reported)["status"]), "open");
+  EXPECT_EQ(TextOf(ResultOf(reported)["status"]), "open");
 
   // 2. The chief engineer acknowledges it.
   ClientResponse acknowledged =
       Step("chief_engineer", "acknowledge_fault", {{"fault_id", fault}}, 200);
-  EXPECT_EQ(Text(ResultOf(acknowledged)["status"]), "acknowledged");
+  EXPECT_EQ(TextOf(ResultOf(acknowledged)["status"]), "acknowledged");
 
   // 3. Crew raise a work order from it; the captain signs.
   ClientResponse raised =
       Step("crew", "create_work_order_from_fault",
            {{"fault_id", fault}, {"title", "Replace raw water impeller"}, {"priority", "high"}},
            201, boost::json::value(PinSignature(UserA("captain"))));
-  const std::string order = Text(raised.Json().at("entity_id"));
+  const std::string order = TextOf(raised.Json().at("entity_id"));
   ASSERT_FALSE(order.empty());
   ClientResponse fault_now = Step("crew", "view_fault_detail", {{"fault_id", fault}}, 200);
-  EXPECT_EQ(Text(ResultOf(fault_now)["status"]), "work_ordered");
-  EXPECT_EQ(Text(ResultOf(fault_now)["work_order_id"]), order);
+  EXPECT_EQ(TextOf(ResultOf(fault_now)["status"]), "work_ordered");
+  EXPECT_EQ(TextOf(ResultOf(fault_now)["work_order_id"]), order);
 
   // 4. The engineer starts it, 5. uses a part on it, 6. writes a note.
   ClientResponse started =
       Step("chief_engineer", "start_work_order", {{"work_order_id", order}}, 200);
-  EXPECT_EQ(Text(ResultOf(started)["status"]), "in_progress");
+  EXPECT_EQ(TextOf(ResultOf(started)["status"]), "in_progress");
   ClientResponse consumed =
       Step("crew", "consume_part",
            {{"part_id", impeller}, {"quantity", 1}, {"work_order_id", order}}, 201);
@@ -123,14 +110,14 @@ TEST_F(MaintenanceFlowTest, FaultToSignedWorkOrderToPartsToCompletionToClosedIsA
                                    {"running_hours", 1234},
                                    {"completion_notes", "Impeller replaced, ran 1 h at load"}},
                                   200);
-  EXPECT_EQ(Text(ResultOf(completed)["status"]), "completed");
+  EXPECT_EQ(TextOf(ResultOf(completed)["status"]), "completed");
   fault_now = Step("crew", "view_fault_detail", {{"fault_id", fault}}, 200);
-  EXPECT_EQ(Text(ResultOf(fault_now)["status"]), "resolved");
+  EXPECT_EQ(TextOf(ResultOf(fault_now)["status"]), "resolved");
 
   // 8. The chief engineer closes the fault.
   ClientResponse closed = Step("chief_engineer", "close_fault",
                                {{"fault_id", fault}, {"resolution", "Impeller replaced"}}, 200);
-  EXPECT_EQ(Text(ResultOf(closed)["status"]), "closed");
+  EXPECT_EQ(TextOf(ResultOf(closed)["status"]), "closed");
 
   // One audit row per step, in order.
   EXPECT_EQ(AuditSince(head), (std::vector<std::string>{
@@ -150,11 +137,11 @@ TEST_F(MaintenanceFlowTest, FaultToSignedWorkOrderToPartsToCompletionToClosedIsA
   boost::json::object wo = ResultOf(detail);
   ASSERT_TRUE(wo["parts_consumed"].is_array()) << Describe(detail);
   ASSERT_EQ(wo["parts_consumed"].as_array().size(), 1u) << Describe(detail);
-  EXPECT_EQ(Text(wo["parts_consumed"].as_array()[0].at("part_id")), impeller);
+  EXPECT_EQ(TextOf(wo["parts_consumed"].as_array()[0].at("part_id")), impeller);
   ASSERT_TRUE(wo["notes"].is_array());
   EXPECT_EQ(wo["notes"].as_array().size(), 1u);
-  EXPECT_EQ(Text(wo["fault_id"]), fault);
-  EXPECT_EQ(Text(wo["equipment_id"]), generator);
+  EXPECT_EQ(TextOf(wo["fault_id"]), fault);
+  EXPECT_EQ(TextOf(wo["equipment_id"]), generator);
 
   ClientResponse machine =
       Step("crew", "view_equipment_detail", {{"equipment_id", generator}}, 200);
@@ -171,7 +158,7 @@ TEST_F(MaintenanceFlowTest, FaultToSignedWorkOrderToPartsToCompletionToClosedIsA
       << Describe(fault_now);
   std::vector<std::string> moves;
   for (const auto& h : final_fault.at("history").as_array()) {
-    moves.push_back(Text(h.at("to_status")));
+    moves.push_back(TextOf(h.at("to_status")));
   }
   EXPECT_EQ(moves, (std::vector<std::string>{"open", "acknowledged", "work_ordered", "resolved",
                                              "closed"}))

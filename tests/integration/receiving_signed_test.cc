@@ -14,11 +14,6 @@
 namespace celeste::testing {
 namespace {
 
-std::string Text(const boost::json::value& v) {
-  if (v.is_string()) return std::string(v.as_string());
-  return v.is_null() ? "<null>" : "<not a string>";
-}
-
 class ReceivingSignedTest : public IntegrationTest {
  protected:
   void SetUp() override {
@@ -32,7 +27,7 @@ class ReceivingSignedTest : public IntegrationTest {
                                    {{"name", "Part " + number}, {"part_number", number}});
     EXPECT_EQ(added.status, 201) << Describe(added);
     if (added.status != 201) return "";
-    const std::string id = Text(added.Json().at("entity_id"));
+    const std::string id = TextOf(added.Json().at("entity_id"));
     if (stock > 0) {
       ClientResponse received =
           Execute(UserA("crew"), A().id, "receive_part",
@@ -49,7 +44,7 @@ class ReceivingSignedTest : public IntegrationTest {
                                               {"part_id", part}, {"quantity_received", quantity}}}},
                                 {"reference", "DN-" + std::to_string(++drafts_)}});
     EXPECT_EQ(r.status, 201) << Describe(r);
-    return r.status == 201 ? Text(r.Json().at("entity_id")) : "";
+    return r.status == 201 ? TextOf(r.Json().at("entity_id")) : "";
   }
 
   ClientResponse Accept(const std::string& receiving, const std::string& initiator,
@@ -175,7 +170,7 @@ TEST_F(ReceivingSignedTest, EverySignatureRuleHoldsAndARefusalBooksNothing) {
 
   EXPECT_EQ(Fingerprint(), before) << "refused signatures change nothing";
   EXPECT_EQ(OnHand(part), 1);
-  EXPECT_EQ(Text(Receiving(receiving).at("status")), "draft");
+  EXPECT_EQ(TextOf(Receiving(receiving).at("status")), "draft");
 
   // The crew member starts it, the captain signs: booked.
   const boost::json::object signature = PinSignature(UserA("captain"), kDemoPin, "checked, 3 ok");
@@ -183,25 +178,25 @@ TEST_F(ReceivingSignedTest, EverySignatureRuleHoldsAndARefusalBooksNothing) {
   ASSERT_EQ(by_captain.status, 200) << Describe(by_captain);
   EXPECT_EQ(OnHand(part), 4);
   const boost::json::value body = by_captain.Json();
-  EXPECT_EQ(Text(body.at("result").at("accepted_by")), UserA("captain").user_id);
+  EXPECT_EQ(TextOf(body.at("result").at("accepted_by")), UserA("captain").user_id);
 
   // The audit row keeps the signature record, never the PIN.
-  const boost::json::object row = AuditRow(receiving, Text(body.at("audit_id")));
+  const boost::json::object row = AuditRow(receiving, TextOf(body.at("audit_id")));
   ASSERT_FALSE(row.empty());
-  EXPECT_EQ(Text(row.at("action")), "accept_receiving");
-  EXPECT_EQ(Text(row.at("entity_type")), "receiving");
-  EXPECT_EQ(Text(row.at("entity_id")), receiving);
-  EXPECT_EQ(Text(row.at("actor_id")), UserA("crew").user_id) << "the initiator acts";
-  EXPECT_EQ(Text(row.at("actor_role")), "crew");
+  EXPECT_EQ(TextOf(row.at("action")), "accept_receiving");
+  EXPECT_EQ(TextOf(row.at("entity_type")), "receiving");
+  EXPECT_EQ(TextOf(row.at("entity_id")), receiving);
+  EXPECT_EQ(TextOf(row.at("actor_id")), UserA("crew").user_id) << "the initiator acts";
+  EXPECT_EQ(TextOf(row.at("actor_role")), "crew");
   ASSERT_TRUE(row.at("signature").is_object()) << ToJson(row);
   const boost::json::object& sig = row.at("signature").as_object();
-  EXPECT_EQ(Text(sig.at("signer_id")), UserA("captain").user_id);
-  EXPECT_EQ(Text(sig.at("role_at_signing")), "captain");
-  EXPECT_EQ(Text(sig.at("method")), "pin");
-  EXPECT_EQ(Text(sig.at("signed_at")), Text(signature.at("signed_at")));
-  EXPECT_EQ(Text(sig.at("reason")), "checked, 3 ok");
+  EXPECT_EQ(TextOf(sig.at("signer_id")), UserA("captain").user_id);
+  EXPECT_EQ(TextOf(sig.at("role_at_signing")), "captain");
+  EXPECT_EQ(TextOf(sig.at("method")), "pin");
+  EXPECT_EQ(TextOf(sig.at("signed_at")), TextOf(signature.at("signed_at")));
+  EXPECT_EQ(TextOf(sig.at("reason")), "checked, 3 ok");
   const boost::json::object payload{{"receiving_id", receiving}};
-  EXPECT_EQ(Text(sig.at("payload_sha256")), Sha256Hex(CanonicalJson(payload)))
+  EXPECT_EQ(TextOf(sig.at("payload_sha256")), Sha256Hex(CanonicalJson(payload)))
       << "over the canonical payload as sent";
   EXPECT_FALSE(sig.contains("pin")) << ToJson(sig);
   const std::string text = ToJson(row);
@@ -235,12 +230,12 @@ TEST_F(ReceivingSignedTest, EachOfTheFiveSignerRolesMaySign) {
     ASSERT_EQ(r.status, 200) << c.initiator << " / " << c.signer << ": " << Describe(r);
     expected += 2;
     const boost::json::value body = r.Json();
-    EXPECT_EQ(Text(body.at("result").at("status")), "accepted") << c.signer;
-    EXPECT_EQ(Text(body.at("result").at("accepted_by")), UserA(c.signer).user_id) << c.signer;
-    const boost::json::object row = AuditRow(receiving, Text(body.at("audit_id")));
+    EXPECT_EQ(TextOf(body.at("result").at("status")), "accepted") << c.signer;
+    EXPECT_EQ(TextOf(body.at("result").at("accepted_by")), UserA(c.signer).user_id) << c.signer;
+    const boost::json::object row = AuditRow(receiving, TextOf(body.at("audit_id")));
     ASSERT_FALSE(row.empty());
-    EXPECT_EQ(Text(row.at("signature").at("role_at_signing")), c.signer);
-    EXPECT_EQ(Text(row.at("actor_role")), c.initiator);
+    EXPECT_EQ(TextOf(row.at("signature").at("role_at_signing")), c.signer);
+    EXPECT_EQ(TextOf(row.at("actor_role")), c.initiator);
   }
   EXPECT_EQ(OnHand(part), expected);
 }
@@ -264,7 +259,7 @@ TEST_F(ReceivingSignedTest, FiveWrongPinsLockTheSigner) {
   EXPECT_LE(std::stoi(*retry_after), 15 * 60);
   EXPECT_EQ(Fingerprint(), before);
   EXPECT_EQ(OnHand(part), 5);
-  EXPECT_EQ(Text(Receiving(receiving).at("status")), "draft");
+  EXPECT_EQ(TextOf(Receiving(receiving).at("status")), "draft");
 
   // The lock is the signer's: another officer signs the same draft.
   ClientResponse other =

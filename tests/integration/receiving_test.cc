@@ -33,11 +33,6 @@ double Number(const boost::json::value& v) {
 }
 
 // A JSON string's text; "<null>" for null and "<not a string>" for anything else.
-std::string Text(const boost::json::value& v) {
-  if (v.is_string()) return std::string(v.as_string());
-  return v.is_null() ? "<null>" : "<not a string>";
-}
-
 // details.<key> of an error envelope (a copy; null when absent).
 boost::json::value DetailValue(const ClientResponse& r, std::string_view key) {
   const boost::json::value json = r.Json();
@@ -48,14 +43,6 @@ boost::json::value DetailValue(const ClientResponse& r, std::string_view key) {
 }
 
 // The success envelope's `result` (a copy; empty when absent).
-boost::json::object ResultOf(const ClientResponse& r) {
-  const boost::json::value json = r.Json();
-  if (!json.is_object() || !json.as_object().contains("result") || !json.at("result").is_object()) {
-    return {};
-  }
-  return json.at("result").as_object();
-}
-
 // The error body without its request id, with `id` replaced by a placeholder.
 std::string Anonymised(const ClientResponse& r, const std::string& id) {
   boost::json::value json = r.Json();
@@ -93,7 +80,7 @@ class ReceivingTest : public IntegrationTest {
                                    {{"name", name}, {"part_number", number}, {"unit", "pcs"}});
     EXPECT_EQ(added.status, 201) << Describe(added);
     if (added.status != 201) return "";
-    const std::string id = Text(added.Json().at("entity_id"));
+    const std::string id = TextOf(added.Json().at("entity_id"));
     if (stock > 0) {
       ClientResponse received =
           Execute(UserA("crew"), A().id, "receive_part",
@@ -158,7 +145,7 @@ class ReceivingTest : public IntegrationTest {
   }
   std::string ItemStatus(const std::string& item) {
     const boost::json::object o = Item(item);
-    return o.contains("status") ? Text(o.at("status")) : "";
+    return o.contains("status") ? TextOf(o.at("status")) : "";
   }
   // The item's history, oldest first.
   boost::json::array History(const std::string& item) {
@@ -184,7 +171,7 @@ class ReceivingTest : public IntegrationTest {
   std::string Order(const std::vector<std::string>& items) {
     ClientResponse r = CreateOrder(items);
     EXPECT_EQ(r.status, 201) << Describe(r);
-    return r.status == 201 ? Text(r.Json().at("entity_id")) : "";
+    return r.status == 201 ? TextOf(r.Json().at("entity_id")) : "";
   }
   boost::json::object ViewOrder(const std::string& order, const std::string& role = "crew") {
     ClientResponse r =
@@ -194,7 +181,7 @@ class ReceivingTest : public IntegrationTest {
   }
   std::string OrderStatus(const std::string& order) {
     const boost::json::object o = ViewOrder(order);
-    return o.contains("status") ? Text(o.at("status")) : "";
+    return o.contains("status") ? TextOf(o.at("status")) : "";
   }
   // The order's entry for `item` in view_purchase_order's `items`.
   static boost::json::object OrderLine(const boost::json::object& order, const std::string& item) {
@@ -226,7 +213,7 @@ class ReceivingTest : public IntegrationTest {
                     const std::optional<std::string>& order = std::nullopt) {
     ClientResponse r = CreateReceiving(std::move(lines), order);
     EXPECT_EQ(r.status, 201) << Describe(r);
-    return r.status == 201 ? Text(r.Json().at("entity_id")) : "";
+    return r.status == 201 ? TextOf(r.Json().at("entity_id")) : "";
   }
   ClientResponse Accept(const std::string& receiving, const std::string& signer = "captain",
                         const std::string& initiator = "crew") {
@@ -334,28 +321,28 @@ TEST_F(ReceivingTest, RequestApproveOrderReceiveAcceptBooksStockAndFulfilsTheReq
       {{"reference", "Q-1182"}, {"expected_date", "2026-12-01"}, {"notes", "deliver to Antibes"}});
   ASSERT_EQ(ordered.status, 201) << Describe(ordered);
   const boost::json::value ordered_body = ordered.Json();
-  const std::string order = Text(ordered_body.at("entity_id"));
+  const std::string order = TextOf(ordered_body.at("entity_id"));
   EXPECT_EQ(ordered_body.at("action").as_string(), "create_purchase_order");
   EXPECT_TRUE(ordered_body.as_object().contains("audit_id")) << Describe(ordered);
   {
     const boost::json::object po = ResultOf(ordered);
-    EXPECT_EQ(Text(po.at("id")), order);
-    EXPECT_EQ(Text(po.at("supplier")), "Jabsco UK");
-    EXPECT_EQ(Text(po.at("reference")), "Q-1182");
-    EXPECT_EQ(Text(po.at("expected_date")), "2026-12-01");
-    EXPECT_EQ(Text(po.at("notes")), "deliver to Antibes");
-    EXPECT_EQ(Text(po.at("status")), "ordered");
-    EXPECT_EQ(Text(po.at("created_by")), UserA("purser").user_id);
+    EXPECT_EQ(TextOf(po.at("id")), order);
+    EXPECT_EQ(TextOf(po.at("supplier")), "Jabsco UK");
+    EXPECT_EQ(TextOf(po.at("reference")), "Q-1182");
+    EXPECT_EQ(TextOf(po.at("expected_date")), "2026-12-01");
+    EXPECT_EQ(TextOf(po.at("notes")), "deliver to Antibes");
+    EXPECT_EQ(TextOf(po.at("status")), "ordered");
+    EXPECT_EQ(TextOf(po.at("created_by")), UserA("purser").user_id);
     EXPECT_TRUE(po.at("cancelled_at").is_null());
     ASSERT_EQ(po.at("items").as_array().size(), 2u) << ToJson(po);
     const boost::json::object line1 = OrderLine(po, item1);
-    EXPECT_EQ(Text(line1.at("part_id")), impeller);
-    EXPECT_EQ(Text(line1.at("part_name")), "Raw water pump impeller");
-    EXPECT_EQ(Text(line1.at("part_number")), "JAB-1210-0001");
-    EXPECT_EQ(Text(line1.at("unit")), "pcs");
+    EXPECT_EQ(TextOf(line1.at("part_id")), impeller);
+    EXPECT_EQ(TextOf(line1.at("part_name")), "Raw water pump impeller");
+    EXPECT_EQ(TextOf(line1.at("part_number")), "JAB-1210-0001");
+    EXPECT_EQ(TextOf(line1.at("unit")), "pcs");
     EXPECT_EQ(Number(line1.at("quantity_ordered")), 5) << "the approved quantity, not the asked";
     EXPECT_EQ(Number(line1.at("quantity_received")), 0);
-    EXPECT_EQ(Text(line1.at("status")), "ordered");
+    EXPECT_EQ(TextOf(line1.at("status")), "ordered");
     const boost::json::object line2 = OrderLine(po, item2);
     EXPECT_EQ(Number(line2.at("quantity_ordered")), 2);
     EXPECT_EQ(Number(line2.at("quantity_received")), 0);
@@ -368,34 +355,34 @@ TEST_F(ReceivingTest, RequestApproveOrderReceiveAcceptBooksStockAndFulfilsTheReq
     const boost::json::array history = History(item);
     ASSERT_EQ(history.size(), 3u) << ToJson(history);
     const boost::json::value& last = history.back();
-    EXPECT_EQ(Text(last.at("from_status")), "approved");
-    EXPECT_EQ(Text(last.at("to_status")), "ordered");
-    EXPECT_EQ(Text(last.at("actor_id")), UserA("purser").user_id);
-    EXPECT_EQ(Text(last.at("actor_role")), "purser");
-    EXPECT_NE(Text(last.at("notes")).find(order), std::string::npos)
+    EXPECT_EQ(TextOf(last.at("from_status")), "approved");
+    EXPECT_EQ(TextOf(last.at("to_status")), "ordered");
+    EXPECT_EQ(TextOf(last.at("actor_id")), UserA("purser").user_id);
+    EXPECT_EQ(TextOf(last.at("actor_role")), "purser");
+    EXPECT_NE(TextOf(last.at("notes")).find(order), std::string::npos)
         << "the history names the order: " << ToJson(last);
   }
   {
     const boost::json::array trail = AuditTrail(order);
     ASSERT_EQ(trail.size(), 1u) << ToJson(trail);
-    EXPECT_EQ(Text(trail[0].at("action")), "create_purchase_order");
-    EXPECT_EQ(Text(trail[0].at("entity_type")), "purchase_order");
-    EXPECT_EQ(Text(trail[0].at("id")), Text(ordered_body.at("audit_id")));
+    EXPECT_EQ(TextOf(trail[0].at("action")), "create_purchase_order");
+    EXPECT_EQ(TextOf(trail[0].at("entity_type")), "purchase_order");
+    EXPECT_EQ(TextOf(trail[0].at("id")), TextOf(ordered_body.at("audit_id")));
   }
 
   // The first delivery: 3 of the 5 impellers. A draft books nothing.
   ClientResponse drafted = CreateReceiving({ItemLine(item1, 3)}, order, "crew",
                                            {{"reference", "DN-5521"}, {"notes", "box 1 of 2"}});
   ASSERT_EQ(drafted.status, 201) << Describe(drafted);
-  const std::string first = Text(drafted.Json().at("entity_id"));
+  const std::string first = TextOf(drafted.Json().at("entity_id"));
   {
     const boost::json::object receiving = ResultOf(drafted);
-    EXPECT_EQ(Text(receiving.at("id")), first);
-    EXPECT_EQ(Text(receiving.at("purchase_order_id")), order);
-    EXPECT_EQ(Text(receiving.at("status")), "draft");
-    EXPECT_EQ(Text(receiving.at("reference")), "DN-5521");
-    EXPECT_EQ(Text(receiving.at("notes")), "box 1 of 2");
-    EXPECT_EQ(Text(receiving.at("created_by")), UserA("crew").user_id);
+    EXPECT_EQ(TextOf(receiving.at("id")), first);
+    EXPECT_EQ(TextOf(receiving.at("purchase_order_id")), order);
+    EXPECT_EQ(TextOf(receiving.at("status")), "draft");
+    EXPECT_EQ(TextOf(receiving.at("reference")), "DN-5521");
+    EXPECT_EQ(TextOf(receiving.at("notes")), "box 1 of 2");
+    EXPECT_EQ(TextOf(receiving.at("created_by")), UserA("crew").user_id);
     for (const char* key : {"accepted_by", "accepted_role", "accepted_at", "rejected_by",
                             "rejected_at", "rejection_reason"}) {
       EXPECT_TRUE(receiving.at(key).is_null()) << key << ": " << ToJson(receiving);
@@ -403,9 +390,9 @@ TEST_F(ReceivingTest, RequestApproveOrderReceiveAcceptBooksStockAndFulfilsTheReq
     const auto& lines = receiving.at("lines").as_array();
     ASSERT_EQ(lines.size(), 1u) << ToJson(receiving);
     EXPECT_EQ(Number(lines[0].at("line")), 1);
-    EXPECT_EQ(Text(lines[0].at("shopping_list_item_id")), item1);
-    EXPECT_EQ(Text(lines[0].at("part_id")), impeller);
-    EXPECT_EQ(Text(lines[0].at("part_name")), "Raw water pump impeller");
+    EXPECT_EQ(TextOf(lines[0].at("shopping_list_item_id")), item1);
+    EXPECT_EQ(TextOf(lines[0].at("part_id")), impeller);
+    EXPECT_EQ(TextOf(lines[0].at("part_name")), "Raw water pump impeller");
     EXPECT_EQ(Number(lines[0].at("quantity_received")), 3);
     EXPECT_EQ(Number(lines[0].at("quantity_damaged")), 0);
     EXPECT_EQ(Number(lines[0].at("quantity_accepted")), 3);
@@ -418,30 +405,30 @@ TEST_F(ReceivingTest, RequestApproveOrderReceiveAcceptBooksStockAndFulfilsTheReq
   EXPECT_EQ(History(item1).size(), 3u);
   {
     const boost::json::object po = ViewOrder(order);
-    EXPECT_EQ(Text(po.at("status")), "ordered");
+    EXPECT_EQ(TextOf(po.at("status")), "ordered");
     EXPECT_EQ(Number(OrderLine(po, item1).at("quantity_received")), 0)
         << "only accepted receivings count";
     const auto& receivings = po.at("receivings").as_array();
     ASSERT_EQ(receivings.size(), 1u) << ToJson(po);
-    EXPECT_EQ(Text(receivings[0].at("id")), first);
-    EXPECT_EQ(Text(receivings[0].at("status")), "draft");
-    EXPECT_EQ(Text(receivings[0].at("reference")), "DN-5521");
+    EXPECT_EQ(TextOf(receivings[0].at("id")), first);
+    EXPECT_EQ(TextOf(receivings[0].at("status")), "draft");
+    EXPECT_EQ(TextOf(receivings[0].at("reference")), "DN-5521");
   }
 
   // The crew member starts the acceptance; the captain signs it: 3 impellers are booked.
   ClientResponse accepted = Accept(first, "captain", "crew");
   ASSERT_EQ(accepted.status, 200) << Describe(accepted);
-  EXPECT_EQ(Text(accepted.Json().at("action")), "accept_receiving");
+  EXPECT_EQ(TextOf(accepted.Json().at("action")), "accept_receiving");
   std::string first_tx;
   {
     const boost::json::object receiving = ResultOf(accepted);
-    EXPECT_EQ(Text(receiving.at("status")), "accepted");
-    EXPECT_EQ(Text(receiving.at("accepted_by")), UserA("captain").user_id);
-    EXPECT_EQ(Text(receiving.at("accepted_role")), "captain");
+    EXPECT_EQ(TextOf(receiving.at("status")), "accepted");
+    EXPECT_EQ(TextOf(receiving.at("accepted_by")), UserA("captain").user_id);
+    EXPECT_EQ(TextOf(receiving.at("accepted_role")), "captain");
     EXPECT_TRUE(receiving.at("accepted_at").is_string()) << ToJson(receiving);
     const auto& lines = receiving.at("lines").as_array();
     ASSERT_EQ(lines.size(), 1u);
-    first_tx = Text(lines[0].at("transaction_id"));
+    first_tx = TextOf(lines[0].at("transaction_id"));
     EXPECT_EQ(first_tx.size(), 36u) << ToJson(receiving);
     EXPECT_EQ(boost::json::value(ViewReceiving(first)), boost::json::value(receiving));
   }
@@ -449,47 +436,47 @@ TEST_F(ReceivingTest, RequestApproveOrderReceiveAcceptBooksStockAndFulfilsTheReq
   {
     const boost::json::array txs = Transactions(impeller);
     ASSERT_EQ(txs.size(), 2u) << ToJson(txs);
-    EXPECT_EQ(Text(txs[0].at("id")), first_tx);
-    EXPECT_EQ(Text(txs[0].at("type")), "receive");
+    EXPECT_EQ(TextOf(txs[0].at("id")), first_tx);
+    EXPECT_EQ(TextOf(txs[0].at("type")), "receive");
     EXPECT_EQ(Number(txs[0].at("quantity")), 3);
-    EXPECT_EQ(Text(txs[0].at("reference")), "receiving " + first);
+    EXPECT_EQ(TextOf(txs[0].at("reference")), "receiving " + first);
     EXPECT_TRUE(txs[0].at("idempotency_key").is_null()) << "keys belong to clients";
-    EXPECT_EQ(Text(txs[0].at("actor_id")), UserA("captain").user_id) << "the signer books it";
-    EXPECT_EQ(Text(txs[0].at("actor_role")), "captain");
+    EXPECT_EQ(TextOf(txs[0].at("actor_id")), UserA("captain").user_id) << "the signer books it";
+    EXPECT_EQ(TextOf(txs[0].at("actor_role")), "captain");
   }
   EXPECT_EQ(ItemStatus(item1), "partially_fulfilled");
   EXPECT_EQ(ItemStatus(item2), "ordered");
   {
     const boost::json::array history = History(item1);
     ASSERT_EQ(history.size(), 4u) << ToJson(history);
-    EXPECT_EQ(Text(history[3].at("from_status")), "ordered");
-    EXPECT_EQ(Text(history[3].at("to_status")), "partially_fulfilled");
-    EXPECT_EQ(Text(history[3].at("actor_id")), UserA("captain").user_id) << "the signer moves it";
-    EXPECT_EQ(Text(history[3].at("actor_role")), "captain");
+    EXPECT_EQ(TextOf(history[3].at("from_status")), "ordered");
+    EXPECT_EQ(TextOf(history[3].at("to_status")), "partially_fulfilled");
+    EXPECT_EQ(TextOf(history[3].at("actor_id")), UserA("captain").user_id) << "the signer moves it";
+    EXPECT_EQ(TextOf(history[3].at("actor_role")), "captain");
     EXPECT_EQ(History(item2).size(), 3u);
   }
   {
     const boost::json::object po = ViewOrder(order);
-    EXPECT_EQ(Text(po.at("status")), "partially_received");
+    EXPECT_EQ(TextOf(po.at("status")), "partially_received");
     const boost::json::object line1 = OrderLine(po, item1);
     EXPECT_EQ(Number(line1.at("quantity_ordered")), 5);
     EXPECT_EQ(Number(line1.at("quantity_received")), 3);
-    EXPECT_EQ(Text(line1.at("status")), "partially_fulfilled");
+    EXPECT_EQ(TextOf(line1.at("status")), "partially_fulfilled");
     const boost::json::object line2 = OrderLine(po, item2);
     EXPECT_EQ(Number(line2.at("quantity_received")), 0);
-    EXPECT_EQ(Text(line2.at("status")), "ordered");
+    EXPECT_EQ(TextOf(line2.at("status")), "ordered");
     const auto& receivings = po.at("receivings").as_array();
     ASSERT_EQ(receivings.size(), 1u);
-    EXPECT_EQ(Text(receivings[0].at("status")), "accepted");
+    EXPECT_EQ(TextOf(receivings[0].at("status")), "accepted");
   }
   {
     const boost::json::array trail = AuditTrail(first);
     ASSERT_EQ(trail.size(), 2u) << ToJson(trail);
-    EXPECT_EQ(Text(trail[0].at("action")), "create_receiving");
-    EXPECT_EQ(Text(trail[1].at("action")), "accept_receiving");
-    for (const auto& row : trail) EXPECT_EQ(Text(row.at("entity_type")), "receiving");
-    EXPECT_EQ(Text(trail[1].at("id")), Text(accepted.Json().at("audit_id")));
-    EXPECT_EQ(Text(trail[1].at("signature").at("signer_id")), UserA("captain").user_id);
+    EXPECT_EQ(TextOf(trail[0].at("action")), "create_receiving");
+    EXPECT_EQ(TextOf(trail[1].at("action")), "accept_receiving");
+    for (const auto& row : trail) EXPECT_EQ(TextOf(row.at("entity_type")), "receiving");
+    EXPECT_EQ(TextOf(trail[1].at("id")), TextOf(accepted.Json().at("audit_id")));
+    EXPECT_EQ(TextOf(trail[1].at("signature").at("signer_id")), UserA("captain").user_id);
   }
 
   // The second delivery: the other 2 impellers, and the filters named by their part (the
@@ -497,13 +484,13 @@ TEST_F(ReceivingTest, RequestApproveOrderReceiveAcceptBooksStockAndFulfilsTheReq
   ClientResponse second_drafted =
       CreateReceiving({ItemLine(item1, 2), PartLine(filter, 2)}, order, "purser");
   ASSERT_EQ(second_drafted.status, 201) << Describe(second_drafted);
-  const std::string second = Text(second_drafted.Json().at("entity_id"));
+  const std::string second = TextOf(second_drafted.Json().at("entity_id"));
   {
     const boost::json::object receiving = ResultOf(second_drafted);
     const auto& lines = receiving.at("lines").as_array();
     ASSERT_EQ(lines.size(), 2u) << ToJson(receiving);
-    EXPECT_EQ(Text(lines[1].at("part_id")), filter);
-    EXPECT_EQ(Text(lines[1].at("shopping_list_item_id")), item2)
+    EXPECT_EQ(TextOf(lines[1].at("part_id")), filter);
+    EXPECT_EQ(TextOf(lines[1].at("shopping_list_item_id")), item2)
         << "a part line is matched to the order's request for the part";
   }
   ClientResponse second_accepted = Accept(second, "chief_officer", "purser");
@@ -515,13 +502,13 @@ TEST_F(ReceivingTest, RequestApproveOrderReceiveAcceptBooksStockAndFulfilsTheReq
     const auto& lines = receiving.at("lines").as_array();
     ASSERT_EQ(lines.size(), 2u);
     for (const auto& line : lines) {
-      const std::string part = Text(line.at("part_id"));
+      const std::string part = TextOf(line.at("part_id"));
       const boost::json::array txs = Transactions(part);
       ASSERT_FALSE(txs.empty());
-      EXPECT_EQ(Text(txs[0].at("id")), Text(line.at("transaction_id"))) << ToJson(line);
+      EXPECT_EQ(TextOf(txs[0].at("id")), TextOf(line.at("transaction_id"))) << ToJson(line);
       EXPECT_EQ(Number(txs[0].at("quantity")), 2);
-      EXPECT_EQ(Text(txs[0].at("reference")), "receiving " + second);
-      EXPECT_EQ(Text(txs[0].at("actor_id")), UserA("chief_officer").user_id);
+      EXPECT_EQ(TextOf(txs[0].at("reference")), "receiving " + second);
+      EXPECT_EQ(TextOf(txs[0].at("actor_id")), UserA("chief_officer").user_id);
     }
   }
   EXPECT_EQ(ItemStatus(item1), "fulfilled");
@@ -529,26 +516,26 @@ TEST_F(ReceivingTest, RequestApproveOrderReceiveAcceptBooksStockAndFulfilsTheReq
   {
     const boost::json::array history1 = History(item1);
     ASSERT_EQ(history1.size(), 5u) << ToJson(history1);
-    EXPECT_EQ(Text(history1[4].at("from_status")), "partially_fulfilled");
-    EXPECT_EQ(Text(history1[4].at("to_status")), "fulfilled");
-    EXPECT_EQ(Text(history1[4].at("actor_id")), UserA("chief_officer").user_id);
-    EXPECT_EQ(Text(history1[4].at("actor_role")), "chief_officer");
+    EXPECT_EQ(TextOf(history1[4].at("from_status")), "partially_fulfilled");
+    EXPECT_EQ(TextOf(history1[4].at("to_status")), "fulfilled");
+    EXPECT_EQ(TextOf(history1[4].at("actor_id")), UserA("chief_officer").user_id);
+    EXPECT_EQ(TextOf(history1[4].at("actor_role")), "chief_officer");
     const boost::json::array history2 = History(item2);
     ASSERT_EQ(history2.size(), 4u) << ToJson(history2);
-    EXPECT_EQ(Text(history2[3].at("from_status")), "ordered");
-    EXPECT_EQ(Text(history2[3].at("to_status")), "fulfilled");
-    EXPECT_EQ(Text(history2[3].at("actor_id")), UserA("chief_officer").user_id);
+    EXPECT_EQ(TextOf(history2[3].at("from_status")), "ordered");
+    EXPECT_EQ(TextOf(history2[3].at("to_status")), "fulfilled");
+    EXPECT_EQ(TextOf(history2[3].at("actor_id")), UserA("chief_officer").user_id);
   }
   {
     const boost::json::object po = ViewOrder(order);
-    EXPECT_EQ(Text(po.at("status")), "received");
+    EXPECT_EQ(TextOf(po.at("status")), "received");
     EXPECT_EQ(Number(OrderLine(po, item1).at("quantity_received")), 5);
-    EXPECT_EQ(Text(OrderLine(po, item1).at("status")), "fulfilled");
+    EXPECT_EQ(TextOf(OrderLine(po, item1).at("status")), "fulfilled");
     EXPECT_EQ(Number(OrderLine(po, item2).at("quantity_received")), 2);
-    EXPECT_EQ(Text(OrderLine(po, item2).at("status")), "fulfilled");
+    EXPECT_EQ(TextOf(OrderLine(po, item2).at("status")), "fulfilled");
     const auto& receivings = po.at("receivings").as_array();
     ASSERT_EQ(receivings.size(), 2u) << ToJson(po);
-    for (const auto& r : receivings) EXPECT_EQ(Text(r.at("status")), "accepted");
+    for (const auto& r : receivings) EXPECT_EQ(TextOf(r.at("status")), "accepted");
   }
   // Past the server: three receiving rows in the ledger, and the balances equal it.
   const std::string y = "'" + A().id + "'";
@@ -570,7 +557,7 @@ TEST_F(ReceivingTest, DamagedUnitsAreRecordedButNotBooked) {
   const std::string order = Order({item});
   ClientResponse drafted = CreateReceiving({ItemLine(item, 4, 1)}, order);
   ASSERT_EQ(drafted.status, 201) << Describe(drafted);
-  const std::string receiving = Text(drafted.Json().at("entity_id"));
+  const std::string receiving = TextOf(drafted.Json().at("entity_id"));
   {
     const boost::json::array lines = ResultOf(drafted).at("lines").as_array();
     ASSERT_EQ(lines.size(), 1u);
@@ -587,7 +574,7 @@ TEST_F(ReceivingTest, DamagedUnitsAreRecordedButNotBooked) {
   // 3 accepted of 3 approved: fulfilled.
   EXPECT_EQ(ItemStatus(item), "fulfilled");
   const boost::json::object po = ViewOrder(order);
-  EXPECT_EQ(Text(po.at("status")), "received");
+  EXPECT_EQ(TextOf(po.at("status")), "received");
   EXPECT_EQ(Number(OrderLine(po, item).at("quantity_received")), 3);
 
   // All damaged: nothing booked for the line, no ledger row, and the request does not move.
@@ -608,7 +595,7 @@ TEST_F(ReceivingTest, DamagedUnitsAreRecordedButNotBooked) {
   // A receiving against it was accepted: too late to cancel.
   ClientResponse cancel = Cancel(order2);
   EXPECT_TRUE(IsError(cancel, 400, "invalid_state_transition"));
-  EXPECT_EQ(Text(DetailValue(cancel, "current_state")), "partially_received") << Describe(cancel);
+  EXPECT_EQ(TextOf(DetailValue(cancel, "current_state")), "partially_received") << Describe(cancel);
 }
 
 TEST_F(ReceivingTest, SurplusIsBookedAndAFulfilledRequestStaysFulfilled) {
@@ -628,13 +615,13 @@ TEST_F(ReceivingTest, SurplusIsBookedAndAFulfilledRequestStaysFulfilled) {
   EXPECT_EQ(ItemStatus(item), "fulfilled");
   EXPECT_EQ(History(item).size(), history) << "no move for a fulfilled request";
   const boost::json::object po = ViewOrder(order);
-  EXPECT_EQ(Text(po.at("status")), "received");
+  EXPECT_EQ(TextOf(po.at("status")), "received");
   EXPECT_EQ(Number(OrderLine(po, item).at("quantity_received")), 3);
 
   // A received order takes no new delivery.
   ClientResponse late = CreateReceiving({ItemLine(item, 1)}, order);
   EXPECT_TRUE(IsError(late, 400, "invalid_state_transition"));
-  EXPECT_EQ(Text(DetailValue(late, "current_state")), "received") << Describe(late);
+  EXPECT_EQ(TextOf(DetailValue(late, "current_state")), "received") << Describe(late);
 }
 
 TEST_F(ReceivingTest, WithoutAnOrderLinesAreOrderedRequestsOrSpares) {
@@ -650,7 +637,7 @@ TEST_F(ReceivingTest, WithoutAnOrderLinesAreOrderedRequestsOrSpares) {
   const std::string before = Fingerprint();
   ClientResponse not_ordered = CreateReceiving({PartLine(spare, 1), ItemLine(approved_item, 1)});
   EXPECT_TRUE(IsError(not_ordered, 400, "business_rule_violation"));
-  EXPECT_EQ(Text(DetailValue(not_ordered, "rule")), "item_not_ordered") << Describe(not_ordered);
+  EXPECT_EQ(TextOf(DetailValue(not_ordered, "rule")), "item_not_ordered") << Describe(not_ordered);
   EXPECT_EQ(Fingerprint(), before);
 
   // An ordered request and a spare outside any request.
@@ -665,12 +652,12 @@ TEST_F(ReceivingTest, WithoutAnOrderLinesAreOrderedRequestsOrSpares) {
   EXPECT_EQ(OnHand(part), 1);
   EXPECT_EQ(ItemStatus(ordered_item), "partially_fulfilled");
   EXPECT_EQ(ItemStatus(approved_item), "approved");
-  EXPECT_EQ(Text(History(ordered_item).back().at("to_status")), "partially_fulfilled");
+  EXPECT_EQ(TextOf(History(ordered_item).back().at("to_status")), "partially_fulfilled");
   // The live order carrying the request is concerned too (step 4): it counts what was
   // booked for its request, whichever receiving carried it.
   const boost::json::object po = ViewOrder(order);
   EXPECT_EQ(Number(OrderLine(po, ordered_item).at("quantity_received")), 1) << ToJson(po);
-  EXPECT_EQ(Text(po.at("status")), "partially_received");
+  EXPECT_EQ(TextOf(po.at("status")), "partially_received");
 }
 
 TEST_F(ReceivingTest, EveryLineMustBeOnTheOrder) {
@@ -694,7 +681,7 @@ TEST_F(ReceivingTest, EveryLineMustBeOnTheOrder) {
   for (const Case& c : cases) {
     ClientResponse r = CreateReceiving(c.lines, order);
     EXPECT_TRUE(IsError(r, 400, "business_rule_violation")) << c.name;
-    EXPECT_EQ(Text(DetailValue(r, "rule")), "line_not_on_purchase_order")
+    EXPECT_EQ(TextOf(DetailValue(r, "rule")), "line_not_on_purchase_order")
         << c.name << ": " << Describe(r);
     EXPECT_EQ(Number(DetailValue(r, "line")), 2)
         << c.name << ": the second line, as receivings number their lines: " << Describe(r);
@@ -712,7 +699,8 @@ TEST_F(ReceivingTest, EveryLineMustBeOnTheOrder) {
   // The impeller is on `two` once (for_work_order): a part line is matched to it.
   ClientResponse matched = CreateReceiving({PartLine(impeller, 1)}, two);
   ASSERT_EQ(matched.status, 201) << Describe(matched);
-  EXPECT_EQ(Text(ResultOf(matched).at("lines").at(0).at("shopping_list_item_id")), for_work_order);
+  EXPECT_EQ(TextOf(ResultOf(matched).at("lines").at(0).at("shopping_list_item_id")),
+            for_work_order);
   const std::string twice_part = AddPart("Seal", "SEAL-1");
   const std::string seal_a = ApprovedItem(twice_part, "Seal", 1);
   const std::string seal_b =
@@ -720,7 +708,7 @@ TEST_F(ReceivingTest, EveryLineMustBeOnTheOrder) {
   const std::string seals = Order({seal_a, seal_b});
   ClientResponse which = CreateReceiving({PartLine(twice_part, 1)}, seals);
   EXPECT_TRUE(IsError(which, 400, "business_rule_violation"));
-  EXPECT_EQ(Text(DetailValue(which, "rule")), "ambiguous_part_line") << Describe(which);
+  EXPECT_EQ(TextOf(DetailValue(which, "rule")), "ambiguous_part_line") << Describe(which);
   ClientResponse named = CreateReceiving({ItemLine(seal_b, 1)}, seals);
   EXPECT_EQ(named.status, 201) << Describe(named);
 }
@@ -741,8 +729,8 @@ TEST_F(ReceivingTest, ACandidatePartIsBookedOnlyOnceItIsInTheCatalog) {
        {std::optional<std::string>(order), std::optional<std::string>()}) {
     ClientResponse r = CreateReceiving({ItemLine(item, 2)}, on);
     EXPECT_TRUE(IsError(r, 400, "business_rule_violation")) << (on ? "on the order" : "no order");
-    EXPECT_EQ(Text(DetailValue(r, "rule")), "candidate_part_not_in_catalog") << Describe(r);
-    EXPECT_EQ(Text(DetailValue(r, "item_id")), item) << Describe(r);
+    EXPECT_EQ(TextOf(DetailValue(r, "rule")), "candidate_part_not_in_catalog") << Describe(r);
+    EXPECT_EQ(TextOf(DetailValue(r, "item_id")), item) << Describe(r);
     EXPECT_EQ(Number(DetailValue(r, "line")), 1) << Describe(r);
     EXPECT_EQ(DetailOf(r, "field"), "lines[0]") << Describe(r);
   }
@@ -751,13 +739,13 @@ TEST_F(ReceivingTest, ACandidatePartIsBookedOnlyOnceItIsInTheCatalog) {
   ClientResponse promoted = Execute(UserA("chief_engineer"), A().id, "promote_candidate_to_part",
                                     {{"item_id", item}, {"part_number", "WM-40"}});
   ASSERT_EQ(promoted.status, 201) << Describe(promoted);
-  const std::string part = Text(ResultOf(promoted).at("part_id"));
+  const std::string part = TextOf(ResultOf(promoted).at("part_id"));
   ASSERT_EQ(part.size(), 36u) << Describe(promoted);
   EXPECT_EQ(ItemStatus(item), "ordered") << "promotion does not move the request";
 
   const std::string receiving = Draft({ItemLine(item, 2)}, order);
   const boost::json::object view = ViewReceiving(receiving);
-  EXPECT_EQ(Text(view.at("lines").at(0).at("part_id")), part);
+  EXPECT_EQ(TextOf(view.at("lines").at(0).at("part_id")), part);
   Accepted(receiving);
   EXPECT_EQ(OnHand(part), 2);
   EXPECT_EQ(ItemStatus(item), "fulfilled");
@@ -775,8 +763,8 @@ TEST_F(ReceivingTest, AnOrderTakesApprovedRequestsOnlyAndAllOrNothing) {
   const std::string before = Fingerprint();
   ClientResponse r = CreateOrder({approved1, requested, approved3}, "chief_engineer");
   EXPECT_TRUE(IsError(r, 400, "invalid_state_transition"));
-  EXPECT_EQ(Text(DetailValue(r, "item_id")), requested) << Describe(r);
-  EXPECT_EQ(Text(DetailValue(r, "current_state")), "requested") << Describe(r);
+  EXPECT_EQ(TextOf(DetailValue(r, "item_id")), requested) << Describe(r);
+  EXPECT_EQ(TextOf(DetailValue(r, "current_state")), "requested") << Describe(r);
   EXPECT_EQ(Fingerprint(), before) << "nothing is ordered unless everything can be";
   EXPECT_EQ(ItemStatus(approved1), "approved");
   EXPECT_EQ(ItemStatus(approved3), "approved");
@@ -788,20 +776,20 @@ TEST_F(ReceivingTest, AnOrderTakesApprovedRequestsOnlyAndAllOrNothing) {
   ASSERT_EQ(rej.status, 200) << Describe(rej);
   ClientResponse with_rejected = CreateOrder({approved1, rejected});
   EXPECT_TRUE(IsError(with_rejected, 400, "invalid_state_transition"));
-  EXPECT_EQ(Text(DetailValue(with_rejected, "current_state")), "rejected");
+  EXPECT_EQ(TextOf(DetailValue(with_rejected, "current_state")), "rejected");
 
   const std::string order = Order({approved1});
   ClientResponse again = CreateOrder({approved3, approved1});
   EXPECT_TRUE(IsError(again, 400, "invalid_state_transition"));
-  EXPECT_EQ(Text(DetailValue(again, "item_id")), approved1) << Describe(again);
-  EXPECT_EQ(Text(DetailValue(again, "current_state")), "ordered") << Describe(again);
+  EXPECT_EQ(TextOf(DetailValue(again, "item_id")), approved1) << Describe(again);
+  EXPECT_EQ(TextOf(DetailValue(again, "current_state")), "ordered") << Describe(again);
   EXPECT_EQ(ItemStatus(approved3), "approved");
 
   // Unknown items: 404 naming the item; ids that are no UUIDs or repeat: invalid_field.
   const std::string missing = RandomUuidV4();
   ClientResponse unknown = CreateOrder({approved3, missing});
   EXPECT_TRUE(IsError(unknown, 404, "not_found"));
-  EXPECT_EQ(Text(DetailValue(unknown, "item_id")), missing) << Describe(unknown);
+  EXPECT_EQ(TextOf(DetailValue(unknown, "item_id")), missing) << Describe(unknown);
   struct Case {
     const char* name;
     boost::json::value item_ids;
@@ -856,18 +844,18 @@ TEST_F(ReceivingTest, CancellingAnOrderReleasesItsRequests) {
   ClientResponse cancelled = Cancel(order, "chief_engineer");
   ASSERT_EQ(cancelled.status, 200) << Describe(cancelled);
   const boost::json::object po = ResultOf(cancelled);
-  EXPECT_EQ(Text(po.at("status")), "cancelled") << Describe(cancelled);
-  EXPECT_EQ(Text(po.at("cancelled_by")), UserA("chief_engineer").user_id);
+  EXPECT_EQ(TextOf(po.at("status")), "cancelled") << Describe(cancelled);
+  EXPECT_EQ(TextOf(po.at("cancelled_by")), UserA("chief_engineer").user_id);
   EXPECT_TRUE(po.at("cancelled_at").is_string());
-  EXPECT_EQ(Text(po.at("cancel_reason")), "supplier out of stock");
+  EXPECT_EQ(TextOf(po.at("cancel_reason")), "supplier out of stock");
   EXPECT_EQ(OrderStatus(order), "cancelled");
   for (const std::string& item : {item1, item2}) {
     EXPECT_EQ(ItemStatus(item), "approved") << item;
     const boost::json::array history = History(item);
     ASSERT_EQ(history.size(), 4u) << ToJson(history);
-    EXPECT_EQ(Text(history[3].at("from_status")), "ordered");
-    EXPECT_EQ(Text(history[3].at("to_status")), "approved");
-    EXPECT_EQ(Text(history[3].at("actor_id")), UserA("chief_engineer").user_id);
+    EXPECT_EQ(TextOf(history[3].at("from_status")), "ordered");
+    EXPECT_EQ(TextOf(history[3].at("to_status")), "approved");
+    EXPECT_EQ(TextOf(history[3].at("actor_id")), UserA("chief_engineer").user_id);
     EXPECT_EQ(Number(Item(item).at("quantity_approved")), item == item1 ? 2 : 3)
         << "the approval stands";
   }
@@ -877,10 +865,10 @@ TEST_F(ReceivingTest, CancellingAnOrderReleasesItsRequests) {
   const std::string before = Fingerprint();
   ClientResponse twice = Cancel(order);
   EXPECT_TRUE(IsError(twice, 400, "invalid_state_transition"));
-  EXPECT_EQ(Text(DetailValue(twice, "current_state")), "cancelled") << Describe(twice);
+  EXPECT_EQ(TextOf(DetailValue(twice, "current_state")), "cancelled") << Describe(twice);
   ClientResponse delivery = CreateReceiving({ItemLine(item1, 1)}, order);
   EXPECT_TRUE(IsError(delivery, 400, "invalid_state_transition"));
-  EXPECT_EQ(Text(DetailValue(delivery, "current_state")), "cancelled") << Describe(delivery);
+  EXPECT_EQ(TextOf(DetailValue(delivery, "current_state")), "cancelled") << Describe(delivery);
   EXPECT_EQ(Fingerprint(), before);
 
   // The released requests go on another order.
@@ -902,16 +890,16 @@ TEST_F(ReceivingTest, CancelWaitsForADraftAndIsTooLateAfterAReceipt) {
   const std::string before = Fingerprint();
   ClientResponse pending = Cancel(order);
   EXPECT_TRUE(IsError(pending, 400, "business_rule_violation"));
-  EXPECT_EQ(Text(DetailValue(pending, "rule")), "receiving_pending") << Describe(pending);
-  EXPECT_EQ(Text(DetailValue(pending, "receiving_id")), draft) << Describe(pending);
+  EXPECT_EQ(TextOf(DetailValue(pending, "rule")), "receiving_pending") << Describe(pending);
+  EXPECT_EQ(TextOf(DetailValue(pending, "receiving_id")), draft) << Describe(pending);
   EXPECT_EQ(Fingerprint(), before);
 
   // Rejected, the draft no longer holds the order back.
   ClientResponse rejected = Reject(draft);
   ASSERT_EQ(rejected.status, 200) << Describe(rejected);
-  EXPECT_EQ(Text(ResultOf(rejected).at("status")), "rejected");
-  EXPECT_EQ(Text(ResultOf(rejected).at("rejected_by")), UserA("chief_officer").user_id);
-  EXPECT_EQ(Text(ResultOf(rejected).at("rejection_reason")), "wrong impellers delivered");
+  EXPECT_EQ(TextOf(ResultOf(rejected).at("status")), "rejected");
+  EXPECT_EQ(TextOf(ResultOf(rejected).at("rejected_by")), UserA("chief_officer").user_id);
+  EXPECT_EQ(TextOf(ResultOf(rejected).at("rejection_reason")), "wrong impellers delivered");
   EXPECT_EQ(OnHand(p1), 0) << "a rejected delivery books nothing";
   EXPECT_EQ(ItemStatus(item), "ordered");
 
@@ -919,7 +907,7 @@ TEST_F(ReceivingTest, CancelWaitsForADraftAndIsTooLateAfterAReceipt) {
   Accepted(Draft({ItemLine(item, 1)}, order));
   ClientResponse too_late = Cancel(order);
   EXPECT_TRUE(IsError(too_late, 400, "invalid_state_transition"));
-  EXPECT_EQ(Text(DetailValue(too_late, "current_state")), "partially_received")
+  EXPECT_EQ(TextOf(DetailValue(too_late, "current_state")), "partially_received")
       << Describe(too_late);
   EXPECT_EQ(ItemStatus(item), "partially_fulfilled");
   EXPECT_EQ(OrderStatus(order), "partially_received");
@@ -942,11 +930,11 @@ TEST_F(ReceivingTest, AcceptingTwiceOrARejectedDeliveryChangesNothing) {
   for (const char* signer : {"captain", "manager"}) {
     ClientResponse again = Accept(first, signer);
     EXPECT_TRUE(IsError(again, 400, "invalid_state_transition")) << signer;
-    EXPECT_EQ(Text(DetailValue(again, "current_state")), "accepted") << Describe(again);
+    EXPECT_EQ(TextOf(DetailValue(again, "current_state")), "accepted") << Describe(again);
   }
   ClientResponse reject_accepted = Reject(first);
   EXPECT_TRUE(IsError(reject_accepted, 400, "invalid_state_transition"));
-  EXPECT_EQ(Text(DetailValue(reject_accepted, "current_state")), "accepted");
+  EXPECT_EQ(TextOf(DetailValue(reject_accepted, "current_state")), "accepted");
   EXPECT_EQ(Fingerprint(), before) << "a second acceptance books nothing";
   EXPECT_EQ(OnHand(part), 4);
   EXPECT_EQ(Transactions(part).size(), 2u);
@@ -957,14 +945,14 @@ TEST_F(ReceivingTest, AcceptingTwiceOrARejectedDeliveryChangesNothing) {
   before = Fingerprint();
   ClientResponse accept_rejected = Accept(second);
   EXPECT_TRUE(IsError(accept_rejected, 400, "invalid_state_transition"));
-  EXPECT_EQ(Text(DetailValue(accept_rejected, "current_state")), "rejected")
+  EXPECT_EQ(TextOf(DetailValue(accept_rejected, "current_state")), "rejected")
       << Describe(accept_rejected);
   ClientResponse reject_again = Reject(second);
   EXPECT_TRUE(IsError(reject_again, 400, "invalid_state_transition"));
   EXPECT_EQ(Fingerprint(), before);
   EXPECT_EQ(OnHand(part), 4);
   EXPECT_EQ(ItemStatus(item), "partially_fulfilled");
-  EXPECT_EQ(Text(ViewReceiving(second).at("status")), "rejected");
+  EXPECT_EQ(TextOf(ViewReceiving(second).at("status")), "rejected");
 }
 
 // An acceptance is one transaction: when one line cannot be booked, no line is.
@@ -986,8 +974,8 @@ TEST_F(ReceivingTest, AnAcceptanceThatFailsOnOneLineBooksNoLine) {
   const std::string before = Fingerprint();
   ClientResponse stale = Accept(late);
   EXPECT_TRUE(IsError(stale, 400, "invalid_state_transition"));
-  EXPECT_EQ(Text(DetailValue(stale, "current_state")), "approved") << Describe(stale);
-  EXPECT_EQ(Text(DetailValue(stale, "item_id")), released) << Describe(stale);
+  EXPECT_EQ(TextOf(DetailValue(stale, "current_state")), "approved") << Describe(stale);
+  EXPECT_EQ(TextOf(DetailValue(stale, "item_id")), released) << Describe(stale);
   EXPECT_EQ(Fingerprint(), before) << "the first two lines were not booked either";
   EXPECT_EQ(OnHand(spare), 2);
   EXPECT_EQ(OnHand(part), 0);
@@ -996,7 +984,7 @@ TEST_F(ReceivingTest, AnAcceptanceThatFailsOnOneLineBooksNoLine) {
   EXPECT_EQ(ItemStatus(released), "approved");
   EXPECT_EQ(OrderStatus(live), "ordered");
   const boost::json::object still = ViewReceiving(late);
-  EXPECT_EQ(Text(still.at("status")), "draft");
+  EXPECT_EQ(TextOf(still.at("status")), "draft");
   for (const auto& line : still.at("lines").as_array()) {
     EXPECT_TRUE(line.at("transaction_id").is_null()) << ToJson(line);
   }
@@ -1034,7 +1022,7 @@ TEST_F(ReceivingTest, WhoMayDoWhat) {
 
   ClientResponse purser_orders = CreateOrder({item}, "purser");
   ASSERT_EQ(purser_orders.status, 201) << Describe(purser_orders);
-  const std::string order = Text(purser_orders.Json().at("entity_id"));
+  const std::string order = TextOf(purser_orders.Json().at("entity_id"));
   const std::string draft = Draft({ItemLine(item, 1)}, order);  // crew record deliveries
   ASSERT_FALSE(draft.empty());
 
@@ -1042,7 +1030,7 @@ TEST_F(ReceivingTest, WhoMayDoWhat) {
     EXPECT_TRUE(IsError(Cancel(order, role), 403, "forbidden_role")) << role;
     EXPECT_TRUE(IsError(Reject(draft, role), 403, "forbidden_role")) << role;
   }
-  EXPECT_EQ(Text(ViewReceiving(draft).at("status")), "draft");
+  EXPECT_EQ(TextOf(ViewReceiving(draft).at("status")), "draft");
 
   // Everyone reads.
   for (const char* role : {"crew", "purser", "chief_officer", "manager"}) {
@@ -1192,7 +1180,7 @@ TEST_F(ReceivingTest, ListsShowNewestFirstByStatus) {
     const boost::json::object result = ResultOf(r);
     if (!result.contains(key)) return out;
     for (const auto& e : result.at(key).as_array()) {
-      out.push_back(Text(e.at("id")));
+      out.push_back(TextOf(e.at("id")));
       if (std::string_view(key) == "purchase_orders") {
         EXPECT_FALSE(e.as_object().contains("items")) << ToJson(e);
         EXPECT_FALSE(e.as_object().contains("receivings")) << ToJson(e);
@@ -1222,7 +1210,7 @@ TEST_F(ReceivingTest, ListsShowNewestFirstByStatus) {
   ASSERT_EQ(page2.status, 200) << Describe(page2);
   const boost::json::object second = ResultOf(page2);
   ASSERT_EQ(second.at("purchase_orders").as_array().size(), 1u);
-  EXPECT_EQ(Text(second.at("purchase_orders").at(0).at("id")), o1);
+  EXPECT_EQ(TextOf(second.at("purchase_orders").at(0).at("id")), o1);
   EXPECT_TRUE(second.at("next_cursor").is_null()) << ToJson(second);
   for (int limit : {0, 201}) {
     ClientResponse bad = Execute(UserA("crew"), A().id, "list_receivings", {{"limit", limit}});
@@ -1245,10 +1233,10 @@ TEST_F(ReceivingTest, SuggestionsFollowTheRole) {
     const boost::json::value json = r.Json();
     if (!json.is_object()) return std::make_pair(suggestions, candidates);
     for (const auto& s : json.at("suggestions").as_array()) {
-      suggestions.push_back(Text(s.at("action_id")));
+      suggestions.push_back(TextOf(s.at("action_id")));
     }
     for (const auto& s : json.at("candidates").as_array()) {
-      candidates.push_back(Text(s.at("action_id")));
+      candidates.push_back(TextOf(s.at("action_id")));
     }
     return std::make_pair(suggestions, candidates);
   };
@@ -1306,7 +1294,7 @@ TEST_F(ReceivingTest, SuggestionsFollowTheRole) {
     std::set<std::string> out;
     const boost::json::value json = r.Json();
     for (const auto& a : json.at("actions").as_array()) {
-      const std::string id = Text(a.at("action_id"));
+      const std::string id = TextOf(a.at("action_id"));
       if (kReceivingActions.contains(id)) out.insert(id);
     }
     return out;
@@ -1331,7 +1319,7 @@ TEST_F(ReceivingTest, AnotherYachtsOrdersDeliveriesPartsAndRequestsLookMissing) 
   ClientResponse b_added =
       Execute(UserB("chief_engineer"), B().id, "add_part", {{"name", "Impeller"}});
   ASSERT_EQ(b_added.status, 201) << Describe(b_added);
-  const std::string b_part = Text(b_added.Json().at("entity_id"));
+  const std::string b_part = TextOf(b_added.Json().at("entity_id"));
   const std::string before = Fingerprint();
   const std::string missing = RandomUuidV4();
 
@@ -1422,8 +1410,8 @@ TEST_F(ReceivingTest, AnotherYachtsOrdersDeliveriesPartsAndRequestsLookMissing) 
     ASSERT_EQ(r.status, 200) << Describe(r);
     const boost::json::object result = ResultOf(r);
     for (const auto& e : result.at(key).as_array()) {
-      EXPECT_NE(Text(e.at("id")), order);
-      EXPECT_NE(Text(e.at("id")), draft);
+      EXPECT_NE(TextOf(e.at("id")), order);
+      EXPECT_NE(TextOf(e.at("id")), draft);
     }
   }
   // A's signer cannot sign on B, and B's signer not on A.
@@ -1435,7 +1423,7 @@ TEST_F(ReceivingTest, AnotherYachtsOrdersDeliveriesPartsAndRequestsLookMissing) 
   EXPECT_EQ(Fingerprint(), before) << "yacht A is untouched";
   EXPECT_EQ(OnHand(part), 2);
   EXPECT_EQ(ItemStatus(item), "ordered");
-  EXPECT_EQ(Text(ViewReceiving(draft).at("status")), "draft");
+  EXPECT_EQ(TextOf(ViewReceiving(draft).at("status")), "draft");
   EXPECT_EQ(OrderStatus(order), "ordered");
 }
 
@@ -1487,8 +1475,8 @@ TEST_F(ReceivingTest, WithTheFlagOffEveryReceivingActionIsDisabled) {
     ASSERT_EQ(list.status, 200) << Describe(list);
     const boost::json::value json = list.Json();
     for (const auto& a : json.at("actions").as_array()) {
-      EXPECT_FALSE(kReceivingActions.contains(Text(a.at("action_id"))))
-          << role << " listed " << Text(a.at("action_id"));
+      EXPECT_FALSE(kReceivingActions.contains(TextOf(a.at("action_id"))))
+          << role << " listed " << TextOf(a.at("action_id"));
     }
     ClientResponse s =
         Post(UserA(role), "/v1/actions/suggestions",
@@ -1496,7 +1484,7 @@ TEST_F(ReceivingTest, WithTheFlagOffEveryReceivingActionIsDisabled) {
     ASSERT_EQ(s.status, 200) << Describe(s);
     const boost::json::value sj = s.Json();
     for (const auto& e : sj.at("suggestions").as_array()) {
-      EXPECT_FALSE(kReceivingActions.contains(Text(e.at("action_id")))) << role;
+      EXPECT_FALSE(kReceivingActions.contains(TextOf(e.at("action_id")))) << role;
     }
   }
   EXPECT_EQ(OnHand(part), 0);

@@ -47,26 +47,13 @@ double Number(const boost::json::value& v) {
 }
 
 // A JSON string's text; "<null>" for null and "<not a string>" for anything else.
-std::string Text(const boost::json::value& v) {
-  if (v.is_string()) return std::string(v.as_string());
-  return v.is_null() ? "<null>" : "<not a string>";
-}
-
 // The success envelope's `result` (a copy; empty when absent).
-boost::json::object ResultOf(const ClientResponse& r) {
-  const boost::json::value json = r.Json();
-  if (!json.is_object() || !json.as_object().contains("result") || !json.at("result").is_object()) {
-    return {};
-  }
-  return json.at("result").as_object();
-}
-
 // The to_status of each history row, oldest first.
 std::vector<std::string> Statuses(const boost::json::object& detail) {
   std::vector<std::string> statuses;
   if (!detail.contains("history")) return statuses;
   for (const auto& row : detail.at("history").as_array())
-    statuses.push_back(Text(row.at("to_status")));
+    statuses.push_back(TextOf(row.at("to_status")));
   return statuses;
 }
 
@@ -91,7 +78,7 @@ class WorkOrdersTest : public IntegrationTest {
     ClientResponse r = Run("chief_engineer", "create_work_order", std::move(payload));
     EXPECT_EQ(r.status, 201) << Describe(r);
     if (r.status != 201) return "";
-    return Text(r.Json().at("entity_id"));
+    return TextOf(r.Json().at("entity_id"));
   }
 
   // A: chief engineer's work order assigned to crew; the same on yacht B.
@@ -102,7 +89,7 @@ class WorkOrdersTest : public IntegrationTest {
   }
   std::string StatusOf(const std::string& id) {
     const boost::json::object view = View(id);
-    return view.contains("status") ? Text(view.at("status")) : "<none>";
+    return view.contains("status") ? TextOf(view.at("status")) : "<none>";
   }
 
   // Moves `id` with `action` as `role`, expecting 200.
@@ -164,7 +151,7 @@ class WorkOrdersTest : public IntegrationTest {
   std::string AddEquipment(const std::string& name, double running_hours) {
     boost::json::object added = Expect(201, "chief_engineer", "add_equipment",
                                        {{"name", name}, {"running_hours", running_hours}});
-    return added.contains("id") ? Text(added.at("id")) : "";
+    return added.contains("id") ? TextOf(added.at("id")) : "";
   }
   boost::json::object ViewEquipment(const std::string& id) {
     return Expect(200, "crew", "view_equipment_detail", {{"equipment_id", id}});
@@ -174,7 +161,7 @@ class WorkOrdersTest : public IntegrationTest {
   std::string AddStockedPart(const std::string& name, double on_hand) {
     ClientResponse added = Run("chief_engineer", "add_part", {{"name", name}});
     EXPECT_EQ(added.status, 201) << Describe(added);
-    const std::string id = added.status == 201 ? Text(added.Json().at("entity_id")) : "";
+    const std::string id = added.status == 201 ? TextOf(added.Json().at("entity_id")) : "";
     Expect(201, "crew", "receive_part",
            {{"part_id", id}, {"quantity", on_hand}, {"idempotency_key", "stock-" + name}});
     return id;
@@ -185,7 +172,7 @@ class WorkOrdersTest : public IntegrationTest {
     boost::json::object result = Expect(200, role, "list_work_orders", std::move(payload));
     std::vector<std::string> ids;
     if (!result.contains("work_orders")) return ids;
-    for (const auto& wo : result.at("work_orders").as_array()) ids.push_back(Text(wo.at("id")));
+    for (const auto& wo : result.at("work_orders").as_array()) ids.push_back(TextOf(wo.at("id")));
     return ids;
   }
 };
@@ -201,20 +188,20 @@ TEST_F(WorkOrdersTest, CreateViewAndListAManualWorkOrder) {
                                 {"due_date", "2030-06-01"}});
   ASSERT_EQ(created.status, 201) << Describe(created);
   const boost::json::value body = created.Json();
-  EXPECT_EQ(Text(body.at("action")), "create_work_order");
+  EXPECT_EQ(TextOf(body.at("action")), "create_work_order");
   EXPECT_TRUE(body.as_object().contains("audit_id"));
-  const std::string id = Text(body.at("entity_id"));
+  const std::string id = TextOf(body.at("entity_id"));
   const boost::json::object wo = ResultOf(created);
-  EXPECT_EQ(Text(wo.at("id")), id);
-  EXPECT_EQ(Text(wo.at("title")), "Replace watermaker membranes") << "trimmed";
-  EXPECT_EQ(Text(wo.at("origin")), "manual");
-  EXPECT_EQ(Text(wo.at("status")), "planned");
-  EXPECT_EQ(Text(wo.at("priority")), "high");
-  EXPECT_EQ(Text(wo.at("equipment_id")), equipment);
-  EXPECT_EQ(Text(wo.at("assigned_to")), UserA("crew").user_id);
-  EXPECT_EQ(Text(wo.at("due_date")), "2030-06-01");
-  EXPECT_EQ(Text(wo.at("description")), "Output down to 40 l/h");
-  EXPECT_EQ(Text(wo.at("created_by")), UserA("chief_engineer").user_id);
+  EXPECT_EQ(TextOf(wo.at("id")), id);
+  EXPECT_EQ(TextOf(wo.at("title")), "Replace watermaker membranes") << "trimmed";
+  EXPECT_EQ(TextOf(wo.at("origin")), "manual");
+  EXPECT_EQ(TextOf(wo.at("status")), "planned");
+  EXPECT_EQ(TextOf(wo.at("priority")), "high");
+  EXPECT_EQ(TextOf(wo.at("equipment_id")), equipment);
+  EXPECT_EQ(TextOf(wo.at("assigned_to")), UserA("crew").user_id);
+  EXPECT_EQ(TextOf(wo.at("due_date")), "2030-06-01");
+  EXPECT_EQ(TextOf(wo.at("description")), "Output down to 40 l/h");
+  EXPECT_EQ(TextOf(wo.at("created_by")), UserA("chief_engineer").user_id);
   EXPECT_TRUE(wo.at("fault_id").is_null());
   EXPECT_TRUE(wo.at("schedule_id").is_null());
   EXPECT_TRUE(wo.at("started_at").is_null());
@@ -225,13 +212,13 @@ TEST_F(WorkOrdersTest, CreateViewAndListAManualWorkOrder) {
   ASSERT_EQ(audit.status, 200) << Describe(audit);
   const boost::json::value entries = audit.Json().at("entries");
   ASSERT_EQ(entries.as_array().size(), 1u) << ToJson(entries);
-  EXPECT_EQ(Text(entries.at(0).at("entity_type")), "work_order");
-  EXPECT_EQ(Text(entries.at(0).at("action")), "create_work_order");
+  EXPECT_EQ(TextOf(entries.at(0).at("entity_type")), "work_order");
+  EXPECT_EQ(TextOf(entries.at(0).at("action")), "create_work_order");
 
   // The defaults: normal priority, nobody assigned, no due date.
   const std::string plain = Create({{"title", "Clean bilge strainers"}});
   const boost::json::object view = View(plain);
-  EXPECT_EQ(Text(view.at("priority")), "normal");
+  EXPECT_EQ(TextOf(view.at("priority")), "normal");
   EXPECT_TRUE(view.at("assigned_to").is_null());
   EXPECT_TRUE(view.at("due_date").is_null());
   EXPECT_TRUE(view.at("equipment_id").is_null());
@@ -312,7 +299,7 @@ TEST_F(WorkOrdersTest, HeadsOfDepartmentPlanAndTheAssigneeOrAHeadWorksTheJob) {
   Move(crews, "resume_work_order", {}, "crew");
   Move(crews, "complete_work_order", {{"completion_notes", "done"}}, "crew");
   EXPECT_EQ(StatusOf(crews), "completed");
-  EXPECT_EQ(Text(View(crews).at("completed_by")), UserA("crew").user_id);
+  EXPECT_EQ(TextOf(View(crews).at("completed_by")), UserA("crew").user_id);
 
   // Every head of department works any job; assigning it makes crew its worker.
   for (const std::string role : {"chief_officer", "captain", "manager"}) {
@@ -321,7 +308,7 @@ TEST_F(WorkOrdersTest, HeadsOfDepartmentPlanAndTheAssigneeOrAHeadWorksTheJob) {
     Move(id, "complete_work_order", {}, role);
   }
   Move(unassigned, "assign_work_order", {{"assigned_to", UserA("crew").user_id}}, "captain");
-  EXPECT_EQ(Text(View(unassigned).at("assigned_to")), UserA("crew").user_id);
+  EXPECT_EQ(TextOf(View(unassigned).at("assigned_to")), UserA("crew").user_id);
   Move(unassigned, "start_work_order", {}, "crew");
   // Reassigned to the purser: crew is no longer its worker.
   Move(unassigned, "assign_work_order", {{"assigned_to", UserA("purser").user_id}}, "manager");
@@ -393,10 +380,10 @@ TEST_F(WorkOrdersTest, ResumeGoesBackToWhereTheJobWas) {
             (std::vector<std::string>{"planned", "in_progress", "on_hold", "in_progress"}));
 
   // Started, held, then started again directly: started_at keeps the first start.
-  const std::string first_start = Text(view.at("started_at"));
+  const std::string first_start = TextOf(view.at("started_at"));
   Move(started, "hold_work_order");
   Move(started, "start_work_order");
-  EXPECT_EQ(Text(View(started).at("started_at")), first_start);
+  EXPECT_EQ(TextOf(View(started).at("started_at")), first_start);
 }
 
 // The PostgreSQL guard trigger (migration 0007) refuses exactly the moves the lens's table
@@ -426,7 +413,7 @@ TEST_F(WorkOrdersTest, AnotherYachtsWorkOrdersAndMembersAreNotFound) {
       Execute(UserB("captain"), B().id, "create_work_order",
               {{"title", "Aurora's job"}, {"assigned_to", UserB("crew").user_id}});
   ASSERT_EQ(theirs_created.status, 201) << Describe(theirs_created);
-  const std::string theirs = Text(theirs_created.Json().at("entity_id"));
+  const std::string theirs = TextOf(theirs_created.Json().at("entity_id"));
   const std::string ours = CreateAssignedToCrew();
   const std::string part = AddStockedPart("Fuel filter", 4);
   const std::string before = Fingerprint();
@@ -480,7 +467,7 @@ TEST_F(WorkOrdersTest, AnotherYachtsWorkOrdersAndMembersAreNotFound) {
   ClientResponse their_view =
       Execute(UserB("crew"), B().id, "view_work_order_detail", {{"work_order_id", theirs}});
   ASSERT_EQ(their_view.status, 200) << Describe(their_view);
-  EXPECT_EQ(Text(ResultOf(their_view).at("status")), "planned");
+  EXPECT_EQ(TextOf(ResultOf(their_view).at("status")), "planned");
   EXPECT_EQ(ResultOf(their_view).at("notes").as_array().size(), 0u);
 }
 
@@ -489,9 +476,9 @@ TEST_F(WorkOrdersTest, NotesAndHistoryTellTheStory) {
   ClientResponse noted =
       Run("crew", "add_work_order_note", {{"work_order_id", id}, {"note", "  Pump seized  "}});
   ASSERT_EQ(noted.status, 201) << Describe(noted);
-  EXPECT_EQ(Text(noted.Json().at("entity_id")), id);
+  EXPECT_EQ(TextOf(noted.Json().at("entity_id")), id);
   EXPECT_TRUE(noted.Json().as_object().contains("audit_id"));
-  EXPECT_EQ(Text(ResultOf(noted).at("work_order_id")), id);
+  EXPECT_EQ(TextOf(ResultOf(noted).at("work_order_id")), id);
   EXPECT_TRUE(IsError(Run("crew", "add_work_order_note", {{"work_order_id", id}, {"note", " "}}),
                       400, "invalid_field"));
 
@@ -504,35 +491,36 @@ TEST_F(WorkOrdersTest, NotesAndHistoryTellTheStory) {
          {{"work_order_id", id}, {"note", "Check again at next port"}});
 
   const boost::json::object view = View(id);
-  EXPECT_EQ(Text(view.at("completion_notes")), "Pump replaced");
+  EXPECT_EQ(TextOf(view.at("completion_notes")), "Pump replaced");
   const auto& notes = view.at("notes").as_array();
   ASSERT_EQ(notes.size(), 2u) << ToJson(view);
-  EXPECT_EQ(Text(notes[0].at("note")), "Pump seized");
-  EXPECT_EQ(Text(notes[0].at("author_id")), UserA("crew").user_id);
-  EXPECT_EQ(Text(notes[0].at("author_role")), "crew");
-  EXPECT_EQ(Text(notes[1].at("note")), "Check again at next port");
-  EXPECT_EQ(Text(notes[1].at("author_role")), "captain");
+  EXPECT_EQ(TextOf(notes[0].at("note")), "Pump seized");
+  EXPECT_EQ(TextOf(notes[0].at("author_id")), UserA("crew").user_id);
+  EXPECT_EQ(TextOf(notes[0].at("author_role")), "crew");
+  EXPECT_EQ(TextOf(notes[1].at("note")), "Check again at next port");
+  EXPECT_EQ(TextOf(notes[1].at("author_role")), "captain");
 
   const auto& history = view.at("history").as_array();
   EXPECT_EQ(Statuses(view), (std::vector<std::string>{"planned", "in_progress", "on_hold",
                                                       "in_progress", "completed"}));
   ASSERT_EQ(history.size(), 5u);
   EXPECT_TRUE(history[0].at("from_status").is_null());
-  EXPECT_EQ(Text(history[0].at("actor_id")), UserA("chief_engineer").user_id);
-  EXPECT_EQ(Text(history[1].at("from_status")), "planned");
-  EXPECT_EQ(Text(history[1].at("actor_role")), "crew");
-  EXPECT_EQ(Text(history[2].at("notes")), "waiting for a new pump");
-  EXPECT_EQ(Text(history[3].at("actor_role")), "chief_engineer");
-  EXPECT_EQ(Text(history[4].at("notes")), "Pump replaced");
-  EXPECT_EQ(Text(history[4].at("actor_id")), UserA("crew").user_id);
+  EXPECT_EQ(TextOf(history[0].at("actor_id")), UserA("chief_engineer").user_id);
+  EXPECT_EQ(TextOf(history[1].at("from_status")), "planned");
+  EXPECT_EQ(TextOf(history[1].at("actor_role")), "crew");
+  EXPECT_EQ(TextOf(history[2].at("notes")), "waiting for a new pump");
+  EXPECT_EQ(TextOf(history[3].at("actor_role")), "chief_engineer");
+  EXPECT_EQ(TextOf(history[4].at("notes")), "Pump replaced");
+  EXPECT_EQ(TextOf(history[4].at("actor_id")), UserA("crew").user_id);
 
   // A cancellation keeps its reason in the work order and in the history.
   const std::string dropped = Create();
   Move(dropped, "cancel_work_order", {{"reason", "Replaced by a new unit"}}, "captain");
   const boost::json::object cancelled = View(dropped);
-  EXPECT_EQ(Text(cancelled.at("cancel_reason")), "Replaced by a new unit");
-  EXPECT_EQ(Text(cancelled.at("cancelled_by")), UserA("captain").user_id);
-  EXPECT_EQ(Text(cancelled.at("history").as_array().back().at("notes")), "Replaced by a new unit");
+  EXPECT_EQ(TextOf(cancelled.at("cancel_reason")), "Replaced by a new unit");
+  EXPECT_EQ(TextOf(cancelled.at("cancelled_by")), UserA("captain").user_id);
+  EXPECT_EQ(TextOf(cancelled.at("history").as_array().back().at("notes")),
+            "Replaced by a new unit");
   EXPECT_TRUE(
       IsError(Run("captain", "cancel_work_order", {{"work_order_id", Create()}, {"reason", "  "}}),
               400, "invalid_field"));
@@ -555,13 +543,13 @@ TEST_F(WorkOrdersTest, PartsConsumedOnAJobShowOnIt) {
   const boost::json::object view = View(id);
   const auto& parts = view.at("parts_consumed").as_array();
   ASSERT_EQ(parts.size(), 2u) << ToJson(view);
-  EXPECT_EQ(Text(parts[0].at("part_id")), impeller);
-  EXPECT_EQ(Text(parts[0].at("part_name")), "Impeller");
+  EXPECT_EQ(TextOf(parts[0].at("part_id")), impeller);
+  EXPECT_EQ(TextOf(parts[0].at("part_name")), "Impeller");
   EXPECT_EQ(Number(parts[0].at("quantity")), 2) << "as used: positive";
-  EXPECT_EQ(Text(parts[0].at("reference")), "both pumps");
-  EXPECT_EQ(Text(parts[0].at("actor_id")), UserA("crew").user_id);
-  EXPECT_EQ(Text(parts[0].at("transaction_id")), Text(ResultOf(used).at("transaction_id")));
-  EXPECT_EQ(Text(parts[1].at("part_name")), "Alternator belt");
+  EXPECT_EQ(TextOf(parts[0].at("reference")), "both pumps");
+  EXPECT_EQ(TextOf(parts[0].at("actor_id")), UserA("crew").user_id);
+  EXPECT_EQ(TextOf(parts[0].at("transaction_id")), TextOf(ResultOf(used).at("transaction_id")));
+  EXPECT_EQ(TextOf(parts[1].at("part_name")), "Alternator belt");
   EXPECT_EQ(Number(parts[1].at("quantity")), 1);
   EXPECT_EQ(View(other).at("parts_consumed").as_array().size(), 1u);
 }
@@ -606,9 +594,9 @@ TEST_F(WorkOrdersTest, ListFiltersByStatusAssigneeAndOverdueInPages) {
     if (cursor) payload["cursor"] = *cursor;
     boost::json::object result = Expect(200, "crew", "list_work_orders", payload);
     ASSERT_TRUE(result.contains("work_orders"));
-    for (const auto& wo : result.at("work_orders").as_array()) all.push_back(Text(wo.at("id")));
+    for (const auto& wo : result.at("work_orders").as_array()) all.push_back(TextOf(wo.at("id")));
     if (result.at("next_cursor").is_null()) break;
-    cursor = Text(result.at("next_cursor"));
+    cursor = TextOf(result.at("next_cursor"));
   }
   EXPECT_EQ(all, (std::vector<std::string>{undated, future, late_held, late_done, late}));
 }
@@ -632,7 +620,7 @@ TEST_F(WorkOrdersTest, CompletingWithAReadingUpdatesTheEquipment) {
 
   boost::json::object done = Expect(200, "crew", "complete_work_order",
                                     {{"work_order_id", id}, {"running_hours", 1012.5}});
-  EXPECT_EQ(Text(done.at("status")), "completed");
+  EXPECT_EQ(TextOf(done.at("status")), "completed");
   EXPECT_EQ(Number(done.at("running_hours_reading")), 1012.5);
   EXPECT_EQ(Number(ViewEquipment(generator).at("running_hours")), 1012.5);
 
@@ -656,26 +644,26 @@ TEST_F(WorkOrdersTest, CompletingAScheduledJobMarksTheScheduleDone) {
                                          {"last_done_at", "2020-01-01T00:00:00Z"},
                                          {"last_done_hours", 1500}});
   ASSERT_TRUE(schedule.contains("id")) << ToJson(schedule);
-  const std::string schedule_id = Text(schedule.at("id"));
+  const std::string schedule_id = TextOf(schedule.at("id"));
   boost::json::object generated = Expect(201, "chief_engineer", "generate_due_work_orders", {});
   ASSERT_TRUE(generated.contains("work_order_ids")) << ToJson(generated);
   ASSERT_EQ(generated.at("work_order_ids").as_array().size(), 1u) << ToJson(generated);
-  const std::string id = Text(generated.at("work_order_ids").at(0));
+  const std::string id = TextOf(generated.at("work_order_ids").at(0));
 
   const boost::json::object wo = View(id);
-  EXPECT_EQ(Text(wo.at("origin")), "schedule");
-  EXPECT_EQ(Text(wo.at("schedule_id")), schedule_id);
-  EXPECT_EQ(Text(wo.at("equipment_id")), engine);
-  EXPECT_EQ(Text(wo.at("title")), "Change engine oil");
+  EXPECT_EQ(TextOf(wo.at("origin")), "schedule");
+  EXPECT_EQ(TextOf(wo.at("schedule_id")), schedule_id);
+  EXPECT_EQ(TextOf(wo.at("equipment_id")), engine);
+  EXPECT_EQ(TextOf(wo.at("title")), "Change engine oil");
 
   boost::json::object done = Expect(200, "chief_engineer", "complete_work_order",
                                     {{"work_order_id", id}, {"running_hours", 2050}});
-  const std::string completed_at = Text(done.at("completed_at"));
+  const std::string completed_at = TextOf(done.at("completed_at"));
   const boost::json::object equipment = ViewEquipment(engine);
   EXPECT_EQ(Number(equipment.at("running_hours")), 2050);
   ASSERT_EQ(equipment.at("schedules").as_array().size(), 1u) << ToJson(equipment);
   const boost::json::value& s = equipment.at("schedules").at(0);
-  EXPECT_EQ(Text(s.at("last_done_at")), completed_at);
+  EXPECT_EQ(TextOf(s.at("last_done_at")), completed_at);
   EXPECT_EQ(Number(s.at("last_done_hours")), 2050) << "the reading taken on completion";
   EXPECT_TRUE(s.at("open_work_order_id").is_null());
   EXPECT_EQ(equipment.at("open_work_orders").as_array().size(), 0u);
@@ -686,7 +674,7 @@ TEST_F(WorkOrdersTest, AFaultsJobResolvesItWhenCompletedAndReleasesItWhenCancell
     ClientResponse r =
         Run("crew", "report_fault", {{"title", "Bow thruster noisy"}, {"severity", "medium"}});
     EXPECT_EQ(r.status, 201) << Describe(r);
-    return r.status == 201 ? Text(r.Json().at("entity_id")) : "";
+    return r.status == 201 ? TextOf(r.Json().at("entity_id")) : "";
   }();
   Expect(200, "chief_engineer", "acknowledge_fault", {{"fault_id", fault_id}});
   auto raise = [&] {
@@ -694,16 +682,16 @@ TEST_F(WorkOrdersTest, AFaultsJobResolvesItWhenCompletedAndReleasesItWhenCancell
                                {{"fault_id", fault_id}, {"title", "Inspect bow thruster"}},
                                PinSignature(UserA("captain"), kDemoPin, "noisy thruster"));
     EXPECT_EQ(r.status, 201) << Describe(r);
-    return r.status == 201 ? Text(r.Json().at("entity_id")) : "";
+    return r.status == 201 ? TextOf(r.Json().at("entity_id")) : "";
   };
   auto fault_status = [&] {
     boost::json::object f = Expect(200, "crew", "view_fault_detail", {{"fault_id", fault_id}});
-    return f.contains("status") ? Text(f.at("status")) : "<none>";
+    return f.contains("status") ? TextOf(f.at("status")) : "<none>";
   };
 
   const std::string first = raise();
-  EXPECT_EQ(Text(View(first).at("origin")), "fault");
-  EXPECT_EQ(Text(View(first).at("fault_id")), fault_id);
+  EXPECT_EQ(TextOf(View(first).at("origin")), "fault");
+  EXPECT_EQ(TextOf(View(first).at("fault_id")), fault_id);
   EXPECT_EQ(fault_status(), "work_ordered");
   Move(first, "cancel_work_order", {{"reason", "wrong job raised"}}, "chief_engineer");
   EXPECT_EQ(fault_status(), "acknowledged");
@@ -734,7 +722,7 @@ TEST_F(WorkOrdersTest, WithTheFlagOffTheLensAnswers503AndItsActionsVanish) {
   ASSERT_EQ(listed.status, 200) << Describe(listed);
   const boost::json::value off_list = listed.Json();
   for (const auto& a : off_list.at("actions").as_array()) {
-    EXPECT_FALSE(kWorkOrderActions.contains(Text(a.at("action_id")))) << ToJson(a);
+    EXPECT_FALSE(kWorkOrderActions.contains(TextOf(a.at("action_id")))) << ToJson(a);
   }
   EXPECT_EQ(Fingerprint(), before);
 
@@ -743,7 +731,7 @@ TEST_F(WorkOrdersTest, WithTheFlagOffTheLensAnswers503AndItsActionsVanish) {
   listed = Get(UserA("crew"), "/v1/actions/list?yacht_id=" + A().id + "&domain=work_orders");
   ASSERT_EQ(listed.status, 200) << Describe(listed);
   const boost::json::value on_list = listed.Json();
-  for (const auto& a : on_list.at("actions").as_array()) offered.insert(Text(a.at("action_id")));
+  for (const auto& a : on_list.at("actions").as_array()) offered.insert(TextOf(a.at("action_id")));
   // Crew are offered what they may start: no create, assign or cancel.
   EXPECT_EQ(offered,
             (std::set<std::string>{"view_work_order_detail", "list_work_orders", "start_work_order",
@@ -816,7 +804,7 @@ TEST_F(WorkOrderRaceTest, RacingCompletionsAndCancellationsEndTheJobOnce) {
     if (i != won) EXPECT_EQ(DetailOf(answers[i], "current_state"), ended) << "racer " << i;
   }
   const boost::json::object view = View(id);
-  EXPECT_EQ(Text(view.at("status")), ended);
+  EXPECT_EQ(TextOf(view.at("status")), ended);
   EXPECT_EQ(Statuses(view), (std::vector<std::string>{"planned", "in_progress", ended}));
 }
 
