@@ -478,4 +478,23 @@ boost::json::object PinSignature(const DemoUser& signer, const std::string& pin,
           {"reason", reason}};
 }
 
+ClientResponse ExpectFiveWrongPinsLockTheSigner(
+    const DemoUser& signer, const std::function<ClientResponse(boost::json::value)>& attempt) {
+  for (int i = 1; i <= 5; ++i) {
+    ClientResponse r = attempt(boost::json::value(PinSignature(signer, "0000")));
+    EXPECT_TRUE(IsError(r, 400, "invalid_signature")) << "attempt " << i << ": " << Describe(r);
+    EXPECT_EQ(DetailOf(r, "field"), "pin") << "attempt " << i << ": " << Describe(r);
+  }
+  // Locked: even the right PIN is refused.
+  ClientResponse locked = attempt(boost::json::value(PinSignature(signer)));
+  EXPECT_TRUE(IsError(locked, 429, "signer_locked")) << Describe(locked);
+  const auto retry_after = locked.Header("retry-after");
+  EXPECT_TRUE(retry_after.has_value()) << Describe(locked);
+  if (retry_after) {
+    EXPECT_GT(std::stoi(*retry_after), 0);
+    EXPECT_LE(std::stoi(*retry_after), 15 * 60);
+  }
+  return locked;
+}
+
 }  // namespace celeste::testing

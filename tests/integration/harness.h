@@ -18,6 +18,7 @@
 #include <sys/types.h>
 
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -218,6 +219,13 @@ inline RunResult Sqlite3(const TestServer& server, const std::string& sql) {
 
 // Helpers appended for the receiving tests (shared by its plain and signed suites).
 namespace celeste::testing {
+
+// The signer lock of CONTRACT §5, through `attempt` (one signed request, given the
+// signature): five signatures by `signer` with a wrong PIN are each 400 invalid_signature
+// on details.field pin; then the right PIN is 429 signer_locked with a Retry-After within
+// 15 minutes. Returns the locked response.
+ClientResponse ExpectFiveWrongPinsLockTheSigner(
+    const DemoUser& signer, const std::function<ClientResponse(boost::json::value)>& attempt);
 
 // A CONTRACT §5 signature by `signer` with `pin` (the demo PIN by default), signed now.
 boost::json::object PinSignature(const DemoUser& signer, const std::string& pin = kDemoPin,

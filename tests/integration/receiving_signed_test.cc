@@ -245,18 +245,9 @@ TEST_F(ReceivingSignedTest, FiveWrongPinsLockTheSigner) {
   const std::string receiving = Draft(part, 3);
   const DemoUser& signer = UserA("chief_officer");
   const std::string before = Fingerprint();
-  for (int i = 1; i <= 5; ++i) {
-    ClientResponse r = Accept(receiving, "crew", boost::json::value(PinSignature(signer, "0000")));
-    EXPECT_TRUE(IsError(r, 400, "invalid_signature")) << "attempt " << i;
-    EXPECT_EQ(DetailOf(r, "field"), "pin") << "attempt " << i << ": " << Describe(r);
-  }
-  // Locked: even the right PIN is refused, and nothing moved.
-  ClientResponse locked = Accept(receiving, "crew", boost::json::value(PinSignature(signer)));
-  EXPECT_TRUE(IsError(locked, 429, "signer_locked")) << Describe(locked);
-  const auto retry_after = locked.Header("retry-after");
-  ASSERT_TRUE(retry_after.has_value()) << Describe(locked);
-  EXPECT_GT(std::stoi(*retry_after), 0);
-  EXPECT_LE(std::stoi(*retry_after), 15 * 60);
+  ExpectFiveWrongPinsLockTheSigner(
+      signer, [&](boost::json::value sig) { return Accept(receiving, "crew", std::move(sig)); });
+  // Nothing moved.
   EXPECT_EQ(Fingerprint(), before);
   EXPECT_EQ(OnHand(part), 5);
   EXPECT_EQ(TextOf(Receiving(receiving).at("status")), "draft");
