@@ -71,10 +71,15 @@ Result<Response> ActionsHealth(Services& services, Request&) {
     lenses.push_back({{"lens", lens.id}, {"actions", count}, {"flags", std::move(flags)}});
   }
   const size_t total = services.registry.actions().size();
-  return JsonOk({{"status", handlers_ok == total ? "healthy" : "degraded"},
-                 {"handlers_total", total},
-                 {"handlers_ok", handlers_ok},
-                 {"lenses", std::move(lenses)}});
+  boost::json::object out{{"status", handlers_ok == total ? "healthy" : "degraded"},
+                          {"handlers_total", total},
+                          {"handlers_ok", handlers_ok},
+                          {"lenses", std::move(lenses)}};
+  if (services.faults) {
+    out["warning"] = "FAULT INJECTION IS ON: some actions answer injected errors";
+    out["fault_injection"] = services.faults->Json();
+  }
+  return JsonOk(out);
 }
 
 Result<Response> ListActions(Services& services, Request& request) {
@@ -108,12 +113,18 @@ Result<Response> Suggest(Services& services, Request& request) {
 }
 
 // Runs the action and counts the outcome in celeste_action_executions_total.
+// An injected fault (api/fault_injection.h) answers instead of the action when it draws one.
 Result<ExecuteResult> ExecuteCounted(Services& services, const Principal& principal,
                                      const ExecuteRequest& call) {
-  Result<ExecuteResult> result = services.dispatcher.Execute(principal, call);
+  const ActionDef* action = services.registry.FindAction(call.action_id);
+  Result<ExecuteResult> result = [&]() -> Result<ExecuteResult> {
+    if (services.faults && action) {
+      if (Status fault = services.faults->Decide(action->lens); !fault.ok()) return fault;
+    }
+    return services.dispatcher.Execute(principal, call);
+  }();
   // Label by registered action only: user input must not grow the metric's label set.
-  const std::string_view label =
-      services.registry.FindAction(call.action_id) ? std::string_view(call.action_id) : "unknown";
+  const std::string_view label = action ? std::string_view(call.action_id) : "unknown";
   services.metrics.ObserveAction(label, result.ok() ? "ok" : ErrorCodeName(result.status().code()));
   return result;
 }

@@ -94,12 +94,15 @@ App::App(Store& store, const Registry& registry, AppConfig config, const Clock& 
       flags_(store, registry.AllFlags(), clock, std::move(config.env)),
       signatures_(directory_, throttle_, clock),
       dispatcher_(registry, store, flags_, signatures_, clock),
-      services_{store,      registry, flags_, dispatcher_,     authenticator_,
-                directory_, metrics_, clock,  config.documents} {
+      faults_(std::move(config.faults)),
+      services_{
+          store,      registry, flags_, dispatcher_,      authenticator_,
+          directory_, metrics_, clock,  config.documents, faults_.active() ? &faults_ : nullptr} {
   RegisterSystemRoutes(services_, [this](Method m, std::string p, ApiHandler h) { Add(m, p, h); });
   RegisterAuthRoutes(services_, [this](Method m, std::string p, ApiHandler h) { Add(m, p, h); });
   RegisterActionRoutes(services_, [this](Method m, std::string p, ApiHandler h) { Add(m, p, h); });
   RegisterFlagRoutes(services_, [this](Method m, std::string p, ApiHandler h) { Add(m, p, h); });
+  RegisterOpsRoutes(services_, [this](Method m, std::string p, ApiHandler h) { Add(m, p, h); });
   RegisterDocumentRoutes(
       services_, [this](Method m, std::string p, ApiHandler h) { Add(m, p, h); },
       [this](Method m, std::string p, ApiHandler h, BodyOpener o) { Add(m, p, h, o); });

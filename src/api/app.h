@@ -8,6 +8,7 @@
 #include "actions/dispatcher.h"
 #include "actions/registry.h"
 #include "actions/signatures.h"
+#include "api/fault_injection.h"
 #include "api/metrics.h"
 #include "api/services.h"
 #include "auth/authenticator.h"
@@ -25,6 +26,8 @@ struct AppConfig {
   // Where documents are stored (not owned; outlives the App). Null: the document routes
   // answer 503 feature_disabled.
   documents::DocumentStorage* documents = nullptr;
+  // Fault injection (api/fault_injection.h); empty: none.
+  std::vector<FaultRule> faults;
 };
 
 class App {
@@ -61,6 +64,7 @@ class App {
   FlagService flags_;
   SignatureVerifier signatures_;
   Dispatcher dispatcher_;
+  FaultInjector faults_;
   Services services_;
   Router router_;
 };

@@ -3,6 +3,7 @@
 
 #include "actions/dispatcher.h"
 #include "actions/registry.h"
+#include "api/fault_injection.h"
 #include "api/metrics.h"
 #include "auth/authenticator.h"
 #include "auth/directory.h"
@@ -24,6 +25,7 @@ struct Services {
   Metrics& metrics;
   const Clock& clock;
   documents::DocumentStorage* documents = nullptr;  // null: no document storage configured
+  FaultInjector* faults = nullptr;                  // null: no fault injection
 };
 
 // A route handler: errors travel as Status and become the envelope at one boundary.

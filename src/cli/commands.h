@@ -17,5 +17,7 @@ std::vector<Command> AddFlagsCommands(CLI::App& cli);
 std::vector<Command> AddAuditCommands(CLI::App& cli);
 std::vector<Command> AddPartsCommands(CLI::App& cli);
 std::vector<Command> AddMaintenanceCommands(CLI::App& cli);
+Command AddMonitorCommand(CLI::App& cli);
+std::vector<Command> AddOpsCommands(CLI::App& cli);
 
 }  // namespace celeste

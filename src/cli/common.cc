@@ -12,6 +12,7 @@
 #include <boost/json/serialize.hpp>
 
 #include "core/hash.h"
+#include "core/uuid.h"
 
 namespace celeste {
 namespace {
@@ -44,6 +45,24 @@ void AddCommonOptions(CLI::App* command, CommonOptions& options) {
   command->add_option("--db", options.db, "Database URL: sqlite:PATH or postgres://...")
       ->capture_default_str();
   command->add_flag("--json", options.json, "Machine-readable JSON output");
+}
+
+void AddOpsClientOptions(CLI::App* command, OpsClientOptions& options) {
+  command->add_option("--url", options.url, "The server, http://HOST:PORT")->required();
+  command->add_option("--token", options.token,
+                      "A manager's or head of department's bearer token (else CELESTE_TOKEN)");
+  command->add_option("--yacht", options.yacht, "Yacht id (UUID)")
+      ->required()
+      ->check([](const std::string& v) {
+        return IsUuid(v) ? std::string() : std::string("--yacht must be a UUID");
+      });
+}
+
+Result<std::string> ResolveToken(const OpsClientOptions& options) {
+  if (!options.token.empty()) return options.token;
+  if (const char* env = std::getenv("CELESTE_TOKEN"); env && *env) return std::string(env);
+  return Status::InvalidRequest(
+      "no token: pass --token or set CELESTE_TOKEN (e.g. from `celeste token --email ...`)");
 }
 
 Result<std::unique_ptr<Store>> OpenMigratedStore(const std::string& db_url) {

@@ -32,6 +32,17 @@ struct Command {
   std::function<int()> run;
 };
 
+// What the Lens Ops client commands share (monitor, ops, ...): the server, a token and the
+// yacht. The token comes from --token, else CELESTE_TOKEN; it is never printed.
+struct OpsClientOptions {
+  std::string url;
+  std::string token;
+  std::string yacht;
+};
+void AddOpsClientOptions(CLI::App* command, OpsClientOptions& options);
+// The token (from the option or CELESTE_TOKEN); invalid_request when there is none.
+Result<std::string> ResolveToken(const OpsClientOptions& options);
+
 // Opens the store and applies pending migrations.
 Result<std::unique_ptr<Store>> OpenMigratedStore(const std::string& db_url);
 

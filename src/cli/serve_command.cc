@@ -33,7 +33,21 @@ struct ServeOptions {
   int read_timeout_s = 30;
   int pool = 0;  // the backend's default
   bool quiet = false;
+  bool allow_fault_injection = false;
 };
+
+// The faults CELESTE_FAULT_INJECTION asks for. Refused (a usage error) unless the operator
+// also passed --allow-fault-injection, so a stray variable never breaks a real server.
+Result<std::vector<FaultRule>> FaultsFromEnv(const ServeOptions& o, const Registry& registry) {
+  const char* spec = std::getenv(kFaultInjectionEnv);
+  if (!spec || !*spec) return std::vector<FaultRule>{};
+  if (!o.allow_fault_injection) {
+    return Status::InvalidRequest(std::string(kFaultInjectionEnv) +
+                                  " is set but --allow-fault-injection is not: refusing to "
+                                  "start (unset it, or pass the option on a test server)");
+  }
+  return ParseFaultSpec(spec, registry);
+}
 
 int Serve(const ServeOptions& o) {
   StoreOptions store_options;
@@ -51,7 +65,17 @@ int Serve(const ServeOptions& o) {
 
   Registry registry;
   RegisterAllLenses(registry);
+  auto faults = FaultsFromEnv(o, registry);
+  if (!faults.ok()) return ReportError(faults.status(), o.common.json);
+  if (!faults->empty()) {
+    const std::string spec = std::getenv(kFaultInjectionEnv);
+    Log(LogLevel::kWarn, "FAULT INJECTION IS ON: actions of these lenses answer injected errors",
+        {{"rules", spec}});
+    std::cerr << "celeste: WARNING: fault injection is on (" << kFaultInjectionEnv << "=" << spec
+              << "); never run this on a real yacht\n";
+  }
   AppConfig config;
+  config.faults = std::move(*faults);
   config.jwt.secret = *secret;
   config.documents = documents->get();
   if (const char* audience = std::getenv("CELESTE_JWT_AUDIENCE"); audience && *audience) {
@@ -116,6 +140,8 @@ Command AddServeCommand(CLI::App& cli) {
                   "or the PostgreSQL pool (default 8); 0 = the default")
       ->check(CLI::Range(0, 256));
   cmd->add_flag("--quiet", o->quiet, "No access log lines (errors are still logged)");
+  cmd->add_flag("--allow-fault-injection", o->allow_fault_injection,
+                "Honour CELESTE_FAULT_INJECTION=lens:status:rate[,...] (test servers only)");
   return {cmd, [o] { return Serve(*o); }};
 }
 

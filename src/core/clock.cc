@@ -142,3 +142,30 @@ std::optional<Micros> ParseRfc3339(std::string_view s) {
 }
 
 }  // namespace celeste
+
+namespace celeste {
+
+std::optional<Micros> ParseDuration(std::string_view text) {
+  size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  if (digits == 0 || digits > 9) return std::nullopt;
+  const int64_t n = std::stoll(std::string(text.substr(0, digits)));
+  const std::string_view unit = text.substr(digits);
+  Micros per = 0;
+  if (unit == "ms")
+    per = 1000;
+  else if (unit == "s")
+    per = kMicrosPerSecond;
+  else if (unit == "m")
+    per = 60 * kMicrosPerSecond;
+  else if (unit == "h")
+    per = 3600 * kMicrosPerSecond;
+  else if (unit == "d")
+    per = 86400 * kMicrosPerSecond;
+  else
+    return std::nullopt;
+  if (n <= 0) return std::nullopt;
+  return n * per;
+}
+
+}  // namespace celeste

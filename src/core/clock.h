@@ -49,3 +49,11 @@ bool IsDate(std::string_view text);
 std::optional<int64_t> ParseDateDays(std::string_view text);
 
 }  // namespace celeste
+
+namespace celeste {
+
+// A duration as people write it: a whole number and a unit, "90s", "15m", "1h", "30d"
+// ("ms" too). nullopt when malformed, zero or negative.
+std::optional<Micros> ParseDuration(std::string_view text);
+
+}  // namespace celeste

@@ -1,5 +1,6 @@
 #include "ops/http_client.h"
 
+#include <charconv>
 #include <optional>
 #include <utility>
 
@@ -242,5 +243,32 @@ void HttpClient::Close() {
 void HttpClient::set_timeout(std::chrono::milliseconds timeout) { impl_->timeout = timeout; }
 
 int HttpClient::connections_opened() const { return impl_->connections_opened; }
+
+Result<HttpEndpoint> ParseHttpUrl(std::string_view url) {
+  constexpr std::string_view kScheme = "http://";
+  const auto bad = [&](std::string_view why) {
+    return Status::InvalidRequest("--url " + std::string(url) + ": " + std::string(why) +
+                                  " (expected http://HOST[:PORT])");
+  };
+  if (url.substr(0, kScheme.size()) != kScheme) return bad("not an http:// URL");
+  std::string_view rest = url.substr(kScheme.size());
+  if (!rest.empty() && rest.back() == '/') rest.remove_suffix(1);
+  if (rest.empty()) return bad("no host");
+  if (rest.find_first_of("/@?#") != std::string_view::npos) return bad("a path is not allowed");
+  HttpEndpoint endpoint;
+  const size_t colon = rest.rfind(':');
+  endpoint.host = std::string(rest.substr(0, colon));
+  if (colon != std::string_view::npos) {
+    const std::string_view port = rest.substr(colon + 1);
+    int value = 0;
+    auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+    if (ec != std::errc() || end != port.data() + port.size() || value < 1 || value > 65535) {
+      return bad("bad port");
+    }
+    endpoint.port = static_cast<uint16_t>(value);
+  }
+  if (endpoint.host.empty()) return bad("no host");
+  return endpoint;
+}
 
 }  // namespace celeste

@@ -30,6 +30,15 @@ struct ClientResponse {
   std::optional<std::string> Header(std::string_view lower_name) const;
 };
 
+// Where a server listens, from a base URL "http://HOST[:PORT][/]" (port 80 by default).
+// invalid_request for anything else: https, a path, user info. The ops tools speak plain
+// HTTP; put TLS in front of celeste with a proxy and point them at the proxy's inside.
+struct HttpEndpoint {
+  std::string host;
+  uint16_t port = 80;
+};
+Result<HttpEndpoint> ParseHttpUrl(std::string_view url);
+
 class HttpClient {
  public:
   static constexpr std::chrono::milliseconds kDefaultTimeout = std::chrono::seconds(30);

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-namespace celeste::ops {
+namespace celeste::health {
 
 enum class CheckStatus { kHealthy, kDegraded, kUnhealthy, kInconclusive, kDisabled };
 
@@ -57,4 +57,4 @@ CheckVerdict JudgeCheck(const std::vector<Sample>& samples, const CheckPolicy& p
 // The nearest-rank percentile (0 < p <= 100) of `values`; nullopt when empty.
 std::optional<double> Percentile(std::vector<double> values, double p);
 
-}  // namespace celeste::ops
+}  // namespace celeste::health

@@ -1,10 +1,10 @@
-// The monitor's verdict on a check (src/ops/check_status.h): each rule, their order, the
+// The monitor's verdict on a check (src/health/check_status.h): each rule, their order, the
 // percentiles and the error rate.
-#include "ops/check_status.h"
+#include "health/check_status.h"
 
 #include <gtest/gtest.h>
 
-namespace celeste::ops {
+namespace celeste::health {
 namespace {
 
 // `n` samples answered `status` in `ms` each.
@@ -139,4 +139,4 @@ TEST(CheckStatusTest, EachVerdictSaysWhy) {
 }
 
 }  // namespace
-}  // namespace celeste::ops
+}  // namespace celeste::health

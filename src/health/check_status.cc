@@ -1,4 +1,4 @@
-#include "ops/check_status.h"
+#include "health/check_status.h"
 
 #include <algorithm>
 #include <array>
@@ -6,7 +6,7 @@
 
 #include <fmt/format.h>
 
-namespace celeste::ops {
+namespace celeste::health {
 namespace {
 
 constexpr std::array kNames = {"healthy", "degraded", "unhealthy", "inconclusive", "disabled"};
@@ -91,4 +91,4 @@ CheckVerdict JudgeCheck(const std::vector<Sample>& samples, const CheckPolicy& p
   return v;
 }
 
-}  // namespace celeste::ops
+}  // namespace celeste::health
