@@ -38,6 +38,10 @@ std::vector<std::string> ChildEnv(const std::vector<std::string>& extra) {
   for (char** e = environ; *e; ++e) {
     std::string_view kv(*e);
     if (kv.rfind("CELESTE_JWT_SECRET=", 0) == 0) continue;
+    // A developer's fault injection or ops token must not leak into the servers and tools.
+    if (kv.rfind("CELESTE_FAULT_INJECTION=", 0) == 0 || kv.rfind("CELESTE_TOKEN=", 0) == 0) {
+      continue;
+    }
     // Flag overrides from the developer's shell would change what the tests see.
     const std::string_view name = kv.substr(0, kv.find('='));
     if (name.size() > 8 && name.substr(name.size() - 8) == "_ENABLED") continue;
@@ -225,7 +229,8 @@ void TestServer::Start() {
   if (options_.pool > 0) {
     args.insert(args.end(), {"--pool", std::to_string(options_.pool)});
   }
-  pid_ = Spawn(args, ChildEnv({}), out, dir_ + "/server.log");
+  args.insert(args.end(), options_.extra_args.begin(), options_.extra_args.end());
+  pid_ = Spawn(args, ChildEnv(options_.extra_env), out, dir_ + "/server.log");
   static const std::regex kListening(R"(listening on http://[^:]+:(\d+))");
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(30);
   while (std::chrono::steady_clock::now() < deadline) {
@@ -255,6 +260,12 @@ void TestServer::Stop() {
 
 void TestServer::Restart() {
   Stop();
+  Start();
+}
+
+void TestServer::RestartWith(const TestServerOptions& options) {
+  Stop();
+  options_ = options;
   Start();
 }
 
@@ -340,6 +351,44 @@ std::string ErrorCodeOf(const ClientResponse& r) {
 std::string Describe(const ClientResponse& r) {
   return "HTTP " + std::to_string(r.status) + " " + r.body.substr(0, 600);
 }
+
+BackgroundCli::BackgroundCli(const std::vector<std::string>& args) : dir_(TempDir()) {
+  pid_ = Spawn(args, ChildEnv({}), dir_ + "/out", dir_ + "/err");
+}
+
+BackgroundCli::~BackgroundCli() {
+  Stop();
+  std::error_code ec;
+  if (!KeepTestDirs()) fs::remove_all(dir_, ec);
+}
+
+int BackgroundCli::Stop() {
+  if (pid_ <= 0) return exit_code_;
+  kill(pid_, SIGTERM);
+  int status = 0;
+  waitpid(pid_, &status, 0);
+  pid_ = -1;
+  exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  return exit_code_;
+}
+
+std::optional<int> BackgroundCli::WaitForExit(std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  while (pid_ > 0) {
+    int status = 0;
+    if (waitpid(pid_, &status, WNOHANG) == pid_) {
+      pid_ = -1;
+      exit_code_ = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+      break;
+    }
+    if (std::chrono::steady_clock::now() >= deadline) return std::nullopt;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return exit_code_;
+}
+
+std::string BackgroundCli::Out() const { return ReadFile(dir_ + "/out"); }
+std::string BackgroundCli::Err() const { return ReadFile(dir_ + "/err"); }
 
 }  // namespace celeste::testing
 

@@ -60,8 +60,10 @@ RunResult RunCelesteCli(const std::vector<std::string>& args,
 
 // How `celeste serve` is started; the defaults suit every test but the load tests.
 struct TestServerOptions {
-  unsigned threads = 2;  // --threads: I/O threads, i.e. requests handled at once
-  int pool = 0;          // --pool: database connections; 0 = the backend's default
+  unsigned threads = 2;                   // --threads: I/O threads, i.e. requests handled at once
+  int pool = 0;                           // --pool: database connections; 0 = the backend's default
+  std::vector<std::string> extra_args{};  // more `celeste serve` options
+  std::vector<std::string> extra_env{};   // more NAME=VALUE variables for the server
 };
 
 class TestServer {
@@ -104,6 +106,8 @@ class TestServer {
 
   // Stops and starts the server process again on the same database and port.
   void Restart();
+  // Restart() with other options (e.g. without the fault injection it started with).
+  void RestartWith(const TestServerOptions& options);
   // The server's 5xx counter from /metrics.
   int64_t ServerErrors() const;
 
@@ -182,6 +186,32 @@ std::string RandomUuidV4();
 // (Restart() can return before the new process listens: it may read the previous process's
 // "listening on" line before the new one truncates the file.)
 bool WaitUntilServing(const TestServer& server, std::chrono::milliseconds timeout);
+
+}  // namespace celeste::testing
+
+namespace celeste::testing {
+
+// A `celeste` command left running in the background (the monitor's loop), with its output
+// in files. Stopped (SIGTERM) when it goes out of scope.
+class BackgroundCli {
+ public:
+  explicit BackgroundCli(const std::vector<std::string>& args);
+  ~BackgroundCli();
+  BackgroundCli(const BackgroundCli&) = delete;
+  BackgroundCli& operator=(const BackgroundCli&) = delete;
+
+  // Sends SIGTERM (unless it already exited) and waits; its exit code (-1: a signal ended it).
+  int Stop();
+  // Waits up to `timeout` for it to exit by itself; its exit code, or nullopt if still running.
+  std::optional<int> WaitForExit(std::chrono::milliseconds timeout);
+  std::string Out() const;
+  std::string Err() const;
+
+ private:
+  std::string dir_;
+  pid_t pid_ = -1;
+  int exit_code_ = -1;
+};
 
 }  // namespace celeste::testing
 

@@ -49,7 +49,8 @@ TENANT_TABLES=(pms_audit_log pms_audit_chain_heads pms_parts pms_shopping_list_i
                pms_purchase_orders pms_purchase_order_items pms_receivings pms_receiving_lines
                pms_equipment pms_maintenance_schedules pms_faults pms_work_orders
                pms_work_order_notes pms_fault_history pms_work_order_history
-               pms_certificates pms_yacht_settings pms_documents)
+               pms_certificates pms_yacht_settings pms_documents
+               pms_health_checks pms_health_events pms_health_rollups)
 # Tables the application may not delete from at all (records, ledgers).
 NO_DELETE=" pms_audit_log pms_inventory_transactions pms_purchase_orders "
 NO_DELETE+="pms_purchase_order_items pms_receivings pms_receiving_lines "
@@ -59,6 +60,7 @@ NO_DELETE+="pms_certificates pms_yacht_settings pms_documents "
 # Tables the application may not update at all (append-only notes, histories, documents;
 # the audit log and the stock ledger have their own section below).
 NO_UPDATE=" pms_work_order_notes pms_fault_history pms_work_order_history pms_documents "
+NO_UPDATE+="pms_health_checks pms_health_events "
 
 
 # run URL YACHT SQL: runs SQL in one session, after `SET app.yacht_id` unless YACHT is "".
@@ -173,6 +175,16 @@ INSERT INTO pms_documents (id, yacht_id, entity_type, entity_id, content_type, s
   VALUES ('0190a000-0000-7000-8000-0000000020$d$d', '$y', 'certificate',
           '0190a000-0000-7000-8000-0000000018$d$d', 'application/pdf', 1234, repeat('c', 64),
           '$USER_ID', 'crew', now());
+INSERT INTO pms_health_checks (id, yacht_id, lens_id, status, p50_ms, p95_ms, p99_ms,
+    error_rate_percent, sample_size, observed_at, notes)
+  VALUES ('0190a000-0000-7000-8000-0000000023$d$d', '$y', 'parts', 'degraded', 12, 40, 55, 25, 4,
+          '2026-12-06 05:10:00+00', '{"reason": "one probe failed $d"}');
+INSERT INTO pms_health_events (id, yacht_id, check_id, lens_id, level, kind, detail, observed_at)
+  VALUES ('0190a000-0000-7000-8000-0000000024$d$d', '$y', '0190a000-0000-7000-8000-0000000023$d$d',
+          'parts', 'error', 'probe_failed', '{"status": 500}', '2026-12-06 05:10:00+00');
+INSERT INTO pms_health_rollups (yacht_id, lens_id, hour, checks, status_counts, samples,
+    failed_samples, histogram)
+  VALUES ('$y', 'parts', '2026-12-06 05:00:00+00', 1, '{"degraded": 1}', 4, 1, '{"b":{"10":3}}');
 SQL
 }
 seed_sql="INSERT INTO yachts (id, name, code, created_at) VALUES
@@ -193,7 +205,8 @@ declare -A ROWS=([pms_audit_log]=1 [pms_audit_chain_heads]=1 [pms_parts]=1
                  [pms_equipment]=2 [pms_maintenance_schedules]=1 [pms_faults]=1
                  [pms_work_orders]=2 [pms_work_order_notes]=1
                  [pms_fault_history]=1 [pms_work_order_history]=2  # creation rows, by the triggers
-                 [pms_certificates]=2 [pms_yacht_settings]=1 [pms_documents]=1)
+                 [pms_certificates]=2 [pms_yacht_settings]=1 [pms_documents]=1
+                 [pms_health_checks]=1 [pms_health_events]=1 [pms_health_rollups]=1)
 declare -A UPDATE_B=(
   [pms_audit_chain_heads]="UPDATE pms_audit_chain_heads SET seq = seq + 1 WHERE yacht_id = '$B'"
   [pms_parts]="UPDATE pms_parts SET name = 'stolen' WHERE yacht_id = '$B'"
@@ -209,7 +222,8 @@ declare -A UPDATE_B=(
   [pms_faults]="UPDATE pms_faults SET status = 'acknowledged' WHERE yacht_id = '$B'"
   [pms_work_orders]="UPDATE pms_work_orders SET status = 'in_progress' WHERE yacht_id = '$B'"
   [pms_certificates]="UPDATE pms_certificates SET updated_at = now() WHERE yacht_id = '$B'"
-  [pms_yacht_settings]="UPDATE pms_yacht_settings SET certificate_warning_days = 0 WHERE yacht_id = '$B'")
+  [pms_yacht_settings]="UPDATE pms_yacht_settings SET certificate_warning_days = 0 WHERE yacht_id = '$B'"
+  [pms_health_rollups]="UPDATE pms_health_rollups SET checks = 99 WHERE yacht_id = '$B'")
 declare -A INSERT_B=(
   [pms_audit_log]="INSERT INTO pms_audit_log (id, yacht_id, seq, action, entity_type, actor_id,
       actor_role, payload, signature, created_at, prev_hash, hash)
@@ -282,7 +296,17 @@ declare -A INSERT_B=(
   [pms_documents]="INSERT INTO pms_documents (id, yacht_id, entity_type, entity_id, content_type,
       size_bytes, sha256, uploaded_by, uploaded_role, uploaded_at)
     VALUES (gen_random_uuid(), '$B', 'certificate', '0190a000-0000-7000-8000-0000000018bb',
-            'image/png', 10, repeat('d', 64), '$USER_ID', 'crew', now())")
+            'image/png', 10, repeat('d', 64), '$USER_ID', 'crew', now())"
+  [pms_health_checks]="INSERT INTO pms_health_checks (id, yacht_id, lens_id, status,
+      error_rate_percent, sample_size, observed_at)
+    VALUES (gen_random_uuid(), '$B', 'planted', 'healthy', 0, 1, now())"
+  [pms_health_events]="INSERT INTO pms_health_events (id, yacht_id, check_id, lens_id, level, kind,
+      observed_at)
+    VALUES (gen_random_uuid(), '$B', '0190a000-0000-7000-8000-0000000023bb', 'parts', 'info',
+            'status_changed', now())"
+  [pms_health_rollups]="INSERT INTO pms_health_rollups (yacht_id, lens_id, hour, checks)
+    VALUES ('$B', 'parts', '2026-12-06 05:00:00+00', 9)
+    ON CONFLICT (yacht_id, lens_id, hour) DO UPDATE SET checks = 9")
 count_sql() {  # rows that are A's | rows that are B's
   echo "SELECT count(*) FILTER (WHERE yacht_id = '$A') || '|' ||
                count(*) FILTER (WHERE yacht_id = '$B') FROM $1"
@@ -514,6 +538,13 @@ expect "yacht settings: app scoped to A sets its own warning window (upsert)" "3
     SELECT certificate_warning_days FROM pms_yacht_settings"
 refused "pms_documents: app cannot TRUNCATE" "permission denied" "$APP_URL" "$A" \
   "TRUNCATE pms_documents"
+
+# --- Lens Ops health checks (migration 0009): an event belongs to a check of its own yacht.
+refused "pms_health_events: an event of A cannot name B's check (composite key)" \
+  "violates foreign key constraint" "$APP_URL" "$A" \
+  "INSERT INTO pms_health_events (id, yacht_id, check_id, lens_id, level, kind, observed_at)
+    VALUES (gen_random_uuid(), '$A', '0190a000-0000-7000-8000-0000000023bb', 'parts', 'info',
+            'status_changed', now())"
 
 # --- Global tables need no scope; B's rows came through untouched.
 expect "global tables: app reads yachts without a scope" "2" "$APP_URL" "" \

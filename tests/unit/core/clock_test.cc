@@ -144,3 +144,24 @@ TEST(ClockTest, FakeClockMovesOnlyByHand) {
 
 }  // namespace
 }  // namespace celeste
+
+namespace celeste {
+namespace {
+
+TEST(DurationTest, ParsesANumberAndAUnit) {
+  EXPECT_EQ(ParseDuration("250ms"), 250'000);
+  EXPECT_EQ(ParseDuration("90s"), 90 * kMicrosPerSecond);
+  EXPECT_EQ(ParseDuration("15m"), 15 * 60 * kMicrosPerSecond);
+  EXPECT_EQ(ParseDuration("1h"), 3600 * kMicrosPerSecond);
+  EXPECT_EQ(ParseDuration("30d"), 30LL * 86400 * kMicrosPerSecond);
+}
+
+TEST(DurationTest, RefusesAnythingElse) {
+  for (const char* text :
+       {"", "15", "m", "0s", "-5m", "1.5h", "15 m", "15M", "3w", "1h30m", "9999999999s"}) {
+    EXPECT_FALSE(ParseDuration(text).has_value()) << text;
+  }
+}
+
+}  // namespace
+}  // namespace celeste

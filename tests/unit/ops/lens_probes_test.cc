@@ -6,7 +6,9 @@
 
 #include "actions/registry.h"
 #include "auth/roles.h"
+#include "core/json.h"
 #include "lenses/lenses.h"
+#include "ops/monitor.h"
 
 namespace celeste {
 namespace {
@@ -33,6 +35,33 @@ TEST(LensProbesTest, EveryLensDeclaresAProbeTheMonitorCanRunAndAnSlo) {
       if (action->lens == lens.id && !action->search_keywords.empty()) has_keyword = true;
     }
     EXPECT_TRUE(has_keyword) << "no search keyword for the suggestions probe";
+  }
+}
+
+// What the monitor sends for a lens: five probes, each built from the lens's definition only.
+TEST(LensProbesTest, ProbesComeFromTheLensDefinition) {
+  Registry registry;
+  RegisterAllLenses(registry);
+  const std::string yacht = "0190a000-0000-7000-8000-00000000000a";
+  for (const LensDef& lens : registry.lenses()) {
+    SCOPED_TRACE(lens.id);
+    const std::vector<ops::Probe> probes = ops::LensProbes(lens, registry, yacht);
+    ASSERT_EQ(probes.size(), 5u);
+    EXPECT_EQ(probes[0].target, "/v1/actions/health");
+    EXPECT_EQ(probes[1].target, "/v1/flags?yacht_id=" + yacht);
+    EXPECT_EQ(probes[2].target, "/v1/actions/list?yacht_id=" + yacht + "&domain=" + lens.id);
+    auto suggestion = ParseJson(probes[3].body);
+    ASSERT_TRUE(suggestion && suggestion->is_object());
+    EXPECT_EQ(suggestion->at("domain"), lens.id.c_str());
+    EXPECT_EQ(suggestion->at("yacht_id"), yacht.c_str());
+    EXPECT_EQ(suggestion->at("query"), ops::LensKeyword(lens, registry).c_str());
+    EXPECT_FALSE(ops::LensKeyword(lens, registry).empty());
+    auto execute = ParseJson(probes[4].body);
+    ASSERT_TRUE(execute && execute->is_object());
+    EXPECT_EQ(execute->at("action"), lens.probe_action.c_str());
+    EXPECT_EQ(execute->at("context").at("yacht_id"), yacht.c_str());
+    EXPECT_TRUE(execute->at("payload").as_object().empty());
+    for (const ops::Probe& p : probes) EXPECT_EQ(p.expected_status, 200) << p.name;
   }
 }
 

@@ -27,7 +27,7 @@ CREATE TABLE pms_health_checks (
   observed_at TEXT NOT NULL,
   notes TEXT NOT NULL DEFAULT '{}',  -- JSON object
   PRIMARY KEY (yacht_id, id)
-);
+) WITHOUT ROWID;
 -- The latest check per lens, a lens's history: newest first.
 CREATE INDEX pms_health_checks_by_lens ON pms_health_checks (yacht_id, lens_id, observed_at);
 -- Retention and "unhealthy since".
@@ -44,7 +44,7 @@ CREATE TABLE pms_health_events (
   observed_at TEXT NOT NULL,
   PRIMARY KEY (yacht_id, id),
   FOREIGN KEY (yacht_id, check_id) REFERENCES pms_health_checks (yacht_id, id) ON DELETE CASCADE
-);
+) WITHOUT ROWID;
 CREATE INDEX pms_health_events_by_check ON pms_health_events (yacht_id, check_id);
 
 CREATE TABLE pms_health_rollups (
@@ -57,4 +57,4 @@ CREATE TABLE pms_health_rollups (
   failed_samples INTEGER NOT NULL DEFAULT 0,
   histogram TEXT NOT NULL DEFAULT '{}',  -- JSON, health::LatencyHistogram
   PRIMARY KEY (yacht_id, lens_id, hour)
-);
+) WITHOUT ROWID;
