@@ -19,5 +19,6 @@ std::vector<Command> AddPartsCommands(CLI::App& cli);
 std::vector<Command> AddMaintenanceCommands(CLI::App& cli);
 Command AddMonitorCommand(CLI::App& cli);
 std::vector<Command> AddOpsCommands(CLI::App& cli);
+std::vector<Command> AddAlertsCommands(CLI::App& cli);
 
 }  // namespace celeste

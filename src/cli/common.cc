@@ -51,7 +51,11 @@ void AddOpsClientOptions(CLI::App* command, OpsClientOptions& options) {
   command->add_option("--url", options.url, "The server, http://HOST:PORT")->required();
   command->add_option("--token", options.token,
                       "A manager's or head of department's bearer token (else CELESTE_TOKEN)");
-  command->add_option("--yacht", options.yacht, "Yacht id (UUID)")
+  AddYachtOption(command, options.yacht);
+}
+
+void AddYachtOption(CLI::App* command, std::string& yacht) {
+  command->add_option("--yacht", yacht, "Yacht id (UUID)")
       ->required()
       ->check([](const std::string& v) {
         return IsUuid(v) ? std::string() : std::string("--yacht must be a UUID");
@@ -63,6 +67,29 @@ Result<std::string> ResolveToken(const OpsClientOptions& options) {
   if (const char* env = std::getenv("CELESTE_TOKEN"); env && *env) return std::string(env);
   return Status::InvalidRequest(
       "no token: pass --token or set CELESTE_TOKEN (e.g. from `celeste token --email ...`)");
+}
+
+Result<Micros> DurationFlag(std::string_view option, const std::string& text) {
+  auto d = ParseDuration(text);
+  if (!d) {
+    return Status::InvalidRequest(std::string(option) + " " + text +
+                                  ": expected a whole number and a unit: ms, s, m, h or d "
+                                  "(e.g. 15m)");
+  }
+  return *d;
+}
+
+Result<std::map<health::AlertSeverity, ops::Webhook>> WebhooksFlag(
+    const std::vector<std::string>& options) {
+  std::map<health::AlertSeverity, ops::Webhook> webhooks;
+  for (const std::string& option : options) {
+    CELESTE_ASSIGN_OR_RETURN(auto parsed, ops::ParseWebhookOption(option));
+    if (!webhooks.emplace(parsed.first, parsed.second).second) {
+      return Status::InvalidRequest("--alert-webhook: two webhooks for " +
+                                    std::string(health::AlertSeverityName(parsed.first)));
+    }
+  }
+  return webhooks;
 }
 
 Result<std::unique_ptr<Store>> OpenMigratedStore(const std::string& db_url) {

@@ -2,13 +2,16 @@
 #pragma once
 
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 
 #include <CLI/CLI.hpp>
 #include <boost/json/value.hpp>
 
+#include "core/clock.h"
 #include "core/result.h"
+#include "ops/alert_notifier.h"
 #include "store/store.h"
 
 namespace celeste {
@@ -40,8 +43,17 @@ struct OpsClientOptions {
   std::string yacht;
 };
 void AddOpsClientOptions(CLI::App* command, OpsClientOptions& options);
+// A required --yacht UUID.
+void AddYachtOption(CLI::App* command, std::string& yacht);
 // The token (from the option or CELESTE_TOKEN); invalid_request when there is none.
 Result<std::string> ResolveToken(const OpsClientOptions& options);
+
+// A duration option ("15m", core/clock.h ParseDuration), or invalid_request naming it.
+Result<Micros> DurationFlag(std::string_view option, const std::string& text);
+
+// --alert-webhook SEVERITY=URL options, by severity (ops/alert_notifier.h).
+Result<std::map<health::AlertSeverity, ops::Webhook>> WebhooksFlag(
+    const std::vector<std::string>& options);
 
 // Opens the store and applies pending migrations.
 Result<std::unique_ptr<Store>> OpenMigratedStore(const std::string& db_url);

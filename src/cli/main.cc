@@ -25,6 +25,7 @@ int main(int argc, char** argv) {
   for (auto& c : AddMaintenanceCommands(cli)) commands.push_back(c);
   commands.push_back(AddMonitorCommand(cli));
   for (auto& c : AddOpsCommands(cli)) commands.push_back(c);
+  for (auto& c : AddAlertsCommands(cli)) commands.push_back(c);
 
   try {
     cli.parse(argc, argv);

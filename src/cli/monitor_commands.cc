@@ -11,6 +11,7 @@
 #include "core/json.h"
 #include "core/log.h"
 #include "lenses/lenses.h"
+#include "ops/alert_notifier.h"
 #include "ops/http_client.h"
 #include "ops/monitor.h"
 
@@ -21,16 +22,6 @@ constexpr int64_t kRollupRetentionDays = 400;
 
 std::atomic<bool> g_stop_requested{false};
 extern "C" void RequestStop(int) { g_stop_requested = true; }
-
-// A duration option ("15m"), or invalid_request naming the option.
-Result<Micros> DurationOption(std::string_view option, const std::string& text) {
-  auto d = ParseDuration(text);
-  if (!d) {
-    return Status::InvalidRequest(fmt::format(
-        "{} {}: expected a whole number and a unit: ms, s, m, h or d (e.g. 15m)", option, text));
-  }
-  return *d;
-}
 
 std::string Ms(const boost::json::value& v) {
   return v.is_number() ? fmt::format("{:.1f}", v.to_number<double>()) : "-";
@@ -63,6 +54,8 @@ struct MonitorCliOptions {
   int samples = 3;
   std::string timeout = "10s";
   std::string retention = "30d";
+  std::vector<std::string> webhooks;  // SEVERITY=URL
+  std::string remind_every = "4h";
   bool json = false;
 };
 
@@ -102,12 +95,16 @@ int RunMonitor(const MonitorCliOptions& o) {
   if (!token.ok()) return ReportError(token.status(), o.json);
   auto endpoint = ParseHttpUrl(o.client.url);
   if (!endpoint.ok()) return ReportError(endpoint.status(), o.json);
-  auto interval = DurationOption("--interval", o.interval);
+  auto interval = DurationFlag("--interval", o.interval);
   if (!interval.ok()) return ReportError(interval.status(), o.json);
-  auto timeout = DurationOption("--timeout", o.timeout);
+  auto timeout = DurationFlag("--timeout", o.timeout);
   if (!timeout.ok()) return ReportError(timeout.status(), o.json);
-  auto retention = DurationOption("--retention", o.retention);
+  auto retention = DurationFlag("--retention", o.retention);
   if (!retention.ok()) return ReportError(retention.status(), o.json);
+  auto remind_every = DurationFlag("--remind-every", o.remind_every);
+  if (!remind_every.ok()) return ReportError(remind_every.status(), o.json);
+  auto webhooks = WebhooksFlag(o.webhooks);
+  if (!webhooks.ok()) return ReportError(webhooks.status(), o.json);
 
   Registry registry;
   RegisterAllLenses(registry);
@@ -128,6 +125,7 @@ int RunMonitor(const MonitorCliOptions& o) {
   options.lenses = o.lenses;
   options.samples_per_probe = o.samples;
   options.probe_timeout = std::chrono::milliseconds(*timeout / 1000);
+  options.remind_every = *remind_every;
 
   // A token the server refuses would make every check unhealthy for the wrong reason: say so
   // now. A server that does not answer yet is a finding, not a usage error.
@@ -147,11 +145,16 @@ int RunMonitor(const MonitorCliOptions& o) {
   std::signal(SIGTERM, RequestStop);
 
   ops::Monitor monitor(registry, **store, options, SystemClock::Instance());
+  // Alert notices are delivered on their own thread, so a dead webhook never delays a round.
+  ops::AlertNotifier notifier(**store, options.yacht_id, std::move(*webhooks),
+                              SystemClock::Instance());
+  notifier.Start();
   const int rounds = o.once ? 1 : o.count;
   bool failed = false;
   for (int round = 1; !g_stop_requested; ++round) {
     const auto started = std::chrono::steady_clock::now();
     auto checks = monitor.RunRound();
+    notifier.Wake();
     if (checks.ok()) {
       PrintRound(round, *checks, o.json);
       failed = std::any_of(checks->begin(), checks->end(), [](const ops::LensCheck& c) {
@@ -175,6 +178,12 @@ int RunMonitor(const MonitorCliOptions& o) {
     }
     if (rounds > 0 && round >= rounds) break;
     SleepUntil(started + std::chrono::microseconds(*interval));
+  }
+  // Before leaving, give the notices of the last round a chance (retries wait their backoff).
+  if (auto left = notifier.Drain(std::chrono::seconds(g_stop_requested ? 5 : 30));
+      left.ok() && *left > 0) {
+    Log(LogLevel::kWarn, "alert notices left pending; the next monitor delivers them",
+        {{"pending", *left}});
   }
   (*store)->Close();
   return failed ? kExitFailed : kExitOk;
@@ -304,6 +313,11 @@ Command AddMonitorCommand(CLI::App& cli) {
   cmd->add_option("--timeout", o->timeout, "Time a probe may take before it counts as failed")
       ->capture_default_str();
   cmd->add_option("--retention", o->retention, "How long checks and events are kept")
+      ->capture_default_str();
+  cmd->add_option("--alert-webhook", o->webhooks,
+                  "SEVERITY=URL: where alerts of that severity (critical, warning, info) are "
+                  "posted as Slack-compatible JSON (repeatable)");
+  cmd->add_option("--remind-every", o->remind_every, "Reminder interval while an alert fires")
       ->capture_default_str();
   cmd->add_flag("--json", o->json, "One JSON line per round on stdout instead of a table");
   return {cmd, [o] { return RunMonitor(*o); }};

@@ -5,6 +5,7 @@
 #include "core/json.h"
 #include "core/log.h"
 #include "core/uuid.h"
+#include "health/alert_record.h"
 #include "ops/redact.h"
 
 namespace celeste::ops {
@@ -187,6 +188,7 @@ LensCheck Monitor::CheckLens(const LensDef& lens,
   }
 
   boost::json::object probe_counts;
+  boost::json::object counts;  // what the alert rules read (health/alert_record.h)
   if (!enabled) {
     check.status = CheckStatus::kDisabled;
     out.reason = "flag " + off_flag + " is off for this yacht";
@@ -212,6 +214,9 @@ LensCheck Monitor::CheckLens(const LensDef& lens,
     check.error_rate_percent = verdict.error_rate_percent;
     check.sample_size = static_cast<int64_t>(verdict.sample_size);
     out.reason = verdict.reason;
+    counts = {{"server_errors", verdict.server_errors},
+              {"connection_failures", verdict.connection_failures},
+              {"unexpected_4xx", verdict.unexpected_4xx}};
   }
   const int64_t omitted = out.samples.failed - std::count_if(out.events.begin(), out.events.end(),
                                                              [](const HealthEvent& e) {
@@ -222,6 +227,10 @@ LensCheck Monitor::CheckLens(const LensDef& lens,
                  {"flags", flags ? boost::json::value(flag_states) : boost::json::value(nullptr)},
                  {"probes", std::move(probe_counts)}};
   if (omitted > 0) check.notes["failed_probes_not_listed"] = omitted;
+  for (const auto& kv : counts) check.notes[kv.key()] = kv.value();
+  check.notes["flag_changes"] =
+      std::count_if(out.events.begin(), out.events.end(),
+                    [](const HealthEvent& e) { return e.kind == "flag_changed"; });
 
   if (previous && previous->status != check.status) {
     out.events.push_back({NewUuidV7(), check.id, lens.id, LevelFor(check.status), "status_changed",
@@ -251,8 +260,14 @@ Result<std::vector<LensCheck>> Monitor::RunRound() {
     LensCheck result =
         CheckLens(lens, flags,
                   prev == previous.end() ? std::nullopt : std::optional<HealthCheck>(prev->second));
-    CELESTE_RETURN_IF_ERROR(store_.Run(TxMode::kWrite, options_.yacht_id, [&](Tx& tx) {
-      return health::InsertHealthCheck(tx, result.check, result.events, result.samples);
+    // The check, its events, its rollup and the alerts it moves: one transaction.
+    CELESTE_RETURN_IF_ERROR(store_.Run(TxMode::kWrite, options_.yacht_id, [&](Tx& tx) -> Status {
+      CELESTE_RETURN_IF_ERROR(
+          health::InsertHealthCheck(tx, result.check, result.events, result.samples));
+      CELESTE_ASSIGN_OR_RETURN(result.alerts,
+                               health::JudgeAlerts(tx, result.check, lens.slo_p95_ms, clock_.Now(),
+                                                   options_.remind_every));
+      return Status::OK();
     }));
     const HealthCheck& c = result.check;
     Log(c.status == CheckStatus::kUnhealthy ? LogLevel::kWarn : LogLevel::kInfo, "check",
@@ -262,6 +277,7 @@ Result<std::vector<LensCheck>> Monitor::RunRound() {
          {"error_rate_percent", c.error_rate_percent},
          {"sample_size", c.sample_size},
          {"events", result.events.size()},
+         {"alert_notices", result.alerts.notices.size()},
          {"reason", result.reason},
          {"check_id", c.id}});
     results.push_back(std::move(result));

@@ -17,6 +17,7 @@
 
 #include "actions/registry.h"
 #include "core/clock.h"
+#include "health/alert_rules.h"
 #include "health/check_status.h"
 #include "health/health_record.h"
 #include "http/request.h"
@@ -51,6 +52,7 @@ struct MonitorOptions {
   std::chrono::milliseconds probe_timeout{10'000};
   size_t min_samples = 5;
   int64_t max_events_per_check = 20;  // failed probes beyond this are counted, not listed
+  Micros remind_every = 4 * 3600 * kMicrosPerSecond;  // a firing alert's reminders
 };
 
 // What one round found for one lens, as written.
@@ -59,6 +61,7 @@ struct LensCheck {
   std::vector<health::HealthEvent> events;
   health::CheckSamples samples;
   std::string reason;
+  health::AlertChanges alerts;  // what the check did to the lens's alerts
 };
 
 class Monitor {
