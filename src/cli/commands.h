@@ -20,5 +20,6 @@ std::vector<Command> AddMaintenanceCommands(CLI::App& cli);
 Command AddMonitorCommand(CLI::App& cli);
 std::vector<Command> AddOpsCommands(CLI::App& cli);
 std::vector<Command> AddAlertsCommands(CLI::App& cli);
+std::vector<Command> AddRolloutCommands(CLI::App& cli);
 
 }  // namespace celeste

@@ -26,6 +26,7 @@ int main(int argc, char** argv) {
   commands.push_back(AddMonitorCommand(cli));
   for (auto& c : AddOpsCommands(cli)) commands.push_back(c);
   for (auto& c : AddAlertsCommands(cli)) commands.push_back(c);
+  for (auto& c : AddRolloutCommands(cli)) commands.push_back(c);
 
   try {
     cli.parse(argc, argv);

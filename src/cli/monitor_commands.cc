@@ -14,6 +14,7 @@
 #include "ops/alert_notifier.h"
 #include "ops/http_client.h"
 #include "ops/monitor.h"
+#include "rollout/rollout_driver.h"
 
 namespace celeste {
 namespace {
@@ -129,6 +130,7 @@ int RunMonitor(const MonitorCliOptions& o) {
 
   // A token the server refuses would make every check unhealthy for the wrong reason: say so
   // now. A server that does not answer yet is a finding, not a usage error.
+  RolloutActor monitor_actor{"monitor", "monitor"};
   {
     HttpClient client(options.host, options.port, options.probe_timeout);
     auto me = client.Get("/v1/me", {{"authorization", "Bearer " + options.token}});
@@ -136,6 +138,13 @@ int RunMonitor(const MonitorCliOptions& o) {
       return ReportError(Status::InvalidRequest("the server refused the token (401): mint a "
                                                 "fresh one with `celeste token`"),
                          o.json);
+    }
+    // The monitor's account: the actor of the flag changes its rollouts make.
+    const boost::json::value me_json = me.ok() ? me->Json() : boost::json::value();
+    if (me.ok() && me->status == 200 && me_json.is_object()) {
+      if (auto user = me_json.as_object().if_contains("user"); user && user->is_object()) {
+        monitor_actor.id = GetString(user->as_object(), "id").value_or(monitor_actor.id);
+      }
     }
   }
 
@@ -149,11 +158,17 @@ int RunMonitor(const MonitorCliOptions& o) {
   ops::AlertNotifier notifier(**store, options.yacht_id, std::move(*webhooks),
                               SystemClock::Instance());
   notifier.Start();
+  FlagService flags(**store, registry.AllFlags(), SystemClock::Instance());
   const int rounds = o.once ? 1 : o.count;
   bool failed = false;
   for (int round = 1; !g_stop_requested; ++round) {
     const auto started = std::chrono::steady_clock::now();
     auto checks = monitor.RunRound();
+    // Rollouts move on what this round (and the other yachts' monitors) recorded.
+    auto rollouts = AdvanceRollouts(**store, flags, monitor_actor, SystemClock::Instance());
+    if (!rollouts.ok()) {
+      Log(LogLevel::kError, "rollouts not advanced", {{"error", rollouts.status().message()}});
+    }
     notifier.Wake();
     if (checks.ok()) {
       PrintRound(round, *checks, o.json);

@@ -6,8 +6,8 @@
 
 namespace celeste {
 
-Result<std::string> ApplyFlagChange(Store& store, FlagService& flags, const FlagChange& change,
-                                    const Clock& clock) {
+Result<std::string> ApplyFlagChangeInTx(Tx& tx, FlagService& flags, const FlagChange& change,
+                                        const std::string& now) {
   if (!flags.Find(change.flag)) {
     return Status::NotFound("no feature flag named '" + change.flag + "'");
   }
@@ -15,23 +15,29 @@ Result<std::string> ApplyFlagChange(Store& store, FlagService& flags, const Flag
       (*change.canary_percentage < 0 || *change.canary_percentage > 100)) {
     return Status::InvalidField("canary_percentage", "canary_percentage must be 0 to 100");
   }
-  const std::string now = FormatRfc3339(clock.Now());
   boost::json::object payload{{"flag_name", change.flag}, {"enabled", change.enabled}};
   if (change.canary_percentage) payload["canary_percentage"] = *change.canary_percentage;
+  if (!change.reason.empty()) payload["reason"] = change.reason;
+  CELESTE_RETURN_IF_ERROR(
+      flags.Set(tx, change.flag, change.enabled, change.canary_percentage, change.actor_id, now));
+  AuditEntry entry{.action = "set_feature_flag",
+                   .entity_type = "feature_flag",
+                   .entity_id = change.flag,
+                   .actor_id = change.actor_id,
+                   .actor_role = change.actor_role,
+                   .payload = CanonicalJson(payload),
+                   .signature = "{}",
+                   .request_id = change.request_id,
+                   .created_at = now};
+  return AppendAudit(tx, kFleetId, entry);
+}
+
+Result<std::string> ApplyFlagChange(Store& store, FlagService& flags, const FlagChange& change,
+                                    const Clock& clock) {
+  const std::string now = FormatRfc3339(clock.Now());
   std::string audit_id;
-  CELESTE_RETURN_IF_ERROR(store.Run(TxMode::kWrite, kFleetId, [&](Tx& tx) {
-    CELESTE_RETURN_IF_ERROR(
-        flags.Set(tx, change.flag, change.enabled, change.canary_percentage, change.actor_id, now));
-    AuditEntry entry{.action = "set_feature_flag",
-                     .entity_type = "feature_flag",
-                     .entity_id = change.flag,
-                     .actor_id = change.actor_id,
-                     .actor_role = change.actor_role,
-                     .payload = CanonicalJson(payload),
-                     .signature = "{}",
-                     .request_id = change.request_id,
-                     .created_at = now};
-    CELESTE_ASSIGN_OR_RETURN(audit_id, AppendAudit(tx, kFleetId, entry));
+  CELESTE_RETURN_IF_ERROR(store.Run(TxMode::kWrite, kFleetId, [&](Tx& tx) -> Status {
+    CELESTE_ASSIGN_OR_RETURN(audit_id, ApplyFlagChangeInTx(tx, flags, change, now));
     return Status::OK();
   }));
   flags.Invalidate();

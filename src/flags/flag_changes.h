@@ -19,12 +19,17 @@ struct FlagChange {
   std::string actor_id;                  // a user id, or "cli:<login>" for the operator CLI
   std::string actor_role;                // "manager", or "operator" for the CLI
   std::string request_id;
+  std::string reason{};  // why, when a tool changed it (a rollout's promotion, rollback, ...)
 };
 
 // not_found for a flag the registry does not know; invalid_field for a percentage
 // outside 0..100. Returns the audit row id.
 Result<std::string> ApplyFlagChange(Store& store, FlagService& flags, const FlagChange& change,
                                     const Clock& clock);
+// The same inside the caller's fleet-scoped transaction (with what else must change with the
+// flag, e.g. a rollout's stage). Call flags.Invalidate() after the commit.
+Result<std::string> ApplyFlagChangeInTx(Tx& tx, FlagService& flags, const FlagChange& change,
+                                        const std::string& now);
 
 boost::json::object FlagJson(const FlagState& flag);
 

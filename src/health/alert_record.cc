@@ -104,6 +104,7 @@ Result<std::vector<AlertNotification>> NotificationsFromRows(const Rows& rows) {
     const std::string kind = row.Text(2);
     n.kind = kind == "reminder"   ? NoticeKind::kReminder
              : kind == "resolved" ? NoticeKind::kResolved
+             : kind == "rollback" ? NoticeKind::kRollback
                                   : NoticeKind::kFiring;
     auto severity = ParseAlertSeverity(row.Text(3));
     if (!severity) return Status::Internal("pms_alert_notifications: bad severity");

@@ -44,6 +44,8 @@ std::string NoticeText(NoticeKind kind, const Alert& a, const std::string& check
     case NoticeKind::kResolved:
       return fmt::format("[{}] RESOLVED {} on lens {} (yacht {}), firing since {} (check {})",
                          severity, a.rule, a.lens_id, a.yacht_id, a.fired_at, check_id);
+    case NoticeKind::kRollback:
+      break;  // written by the rollout driver
   }
   return "";
 }
@@ -97,6 +99,8 @@ std::string_view NoticeKindName(NoticeKind kind) {
       return "reminder";
     case NoticeKind::kResolved:
       return "resolved";
+    case NoticeKind::kRollback:
+      return "rollback";
   }
   return "firing";
 }

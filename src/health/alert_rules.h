@@ -76,7 +76,8 @@ struct Alert {
   std::string silenced_by;       // a firing critical alert's id, "" when not silenced
 };
 
-enum class NoticeKind { kFiring, kReminder, kResolved };
+// kRollback: a rollout this alert rolled back (rollout/rollout_driver.h).
+enum class NoticeKind { kFiring, kReminder, kResolved, kRollback };
 std::string_view NoticeKindName(NoticeKind kind);
 
 // A notice to deliver (the outbox row is written with the alert change).

@@ -50,13 +50,15 @@ TENANT_TABLES=(pms_audit_log pms_audit_chain_heads pms_parts pms_shopping_list_i
                pms_equipment pms_maintenance_schedules pms_faults pms_work_orders
                pms_work_order_notes pms_fault_history pms_work_order_history
                pms_certificates pms_yacht_settings pms_documents
-               pms_health_checks pms_health_events pms_health_rollups)
+               pms_health_checks pms_health_events pms_health_rollups
+               pms_alerts pms_alert_notifications)
 # Tables the application may not delete from at all (records, ledgers).
 NO_DELETE=" pms_audit_log pms_inventory_transactions pms_purchase_orders "
 NO_DELETE+="pms_purchase_order_items pms_receivings pms_receiving_lines "
 NO_DELETE+="pms_equipment pms_maintenance_schedules pms_faults pms_work_orders "
 NO_DELETE+="pms_work_order_notes pms_fault_history pms_work_order_history "
 NO_DELETE+="pms_certificates pms_yacht_settings pms_documents "
+NO_DELETE+="pms_alerts pms_alert_notifications "
 # Tables the application may not update at all (append-only notes, histories, documents;
 # the audit log and the stock ledger have their own section below).
 NO_UPDATE=" pms_work_order_notes pms_fault_history pms_work_order_history pms_documents "
@@ -185,6 +187,16 @@ INSERT INTO pms_health_events (id, yacht_id, check_id, lens_id, level, kind, det
 INSERT INTO pms_health_rollups (yacht_id, lens_id, hour, checks, status_counts, samples,
     failed_samples, histogram)
   VALUES ('$y', 'parts', '2026-12-06 05:00:00+00', 1, '{"degraded": 1}', 4, 1, '{"b":{"10":3}}');
+INSERT INTO pms_alerts (id, yacht_id, rule, lens_id, severity, state, hits, summary, started_at,
+    fired_at, resolved_at, last_check_id, updated_at)
+  VALUES ('0190a000-0000-7000-8000-0000000025$d$d', '$y', 'any_5xx', 'parts', 'critical', 'firing',
+          1, 'parts: a probe answered 500 ($d)', '2026-12-06 05:10:00+00', '2026-12-06 05:10:00+00',
+          NULL, '0190a000-0000-7000-8000-0000000023$d$d', '2026-12-06 05:10:00+00');
+INSERT INTO pms_alert_notifications (id, yacht_id, alert_id, kind, severity, text, next_attempt_at,
+    created_at, updated_at)
+  VALUES ('0190a000-0000-7000-8000-0000000026$d$d', '$y', '0190a000-0000-7000-8000-0000000025$d$d',
+          'firing', 'critical', 'CRITICAL any_5xx on parts ($d)', '2026-12-06 05:10:00+00',
+          '2026-12-06 05:10:00+00', '2026-12-06 05:10:00+00');
 SQL
 }
 seed_sql="INSERT INTO yachts (id, name, code, created_at) VALUES
@@ -206,7 +218,8 @@ declare -A ROWS=([pms_audit_log]=1 [pms_audit_chain_heads]=1 [pms_parts]=1
                  [pms_work_orders]=2 [pms_work_order_notes]=1
                  [pms_fault_history]=1 [pms_work_order_history]=2  # creation rows, by the triggers
                  [pms_certificates]=2 [pms_yacht_settings]=1 [pms_documents]=1
-                 [pms_health_checks]=1 [pms_health_events]=1 [pms_health_rollups]=1)
+                 [pms_health_checks]=1 [pms_health_events]=1 [pms_health_rollups]=1
+                 [pms_alerts]=1 [pms_alert_notifications]=1)
 declare -A UPDATE_B=(
   [pms_audit_chain_heads]="UPDATE pms_audit_chain_heads SET seq = seq + 1 WHERE yacht_id = '$B'"
   [pms_parts]="UPDATE pms_parts SET name = 'stolen' WHERE yacht_id = '$B'"
@@ -223,7 +236,9 @@ declare -A UPDATE_B=(
   [pms_work_orders]="UPDATE pms_work_orders SET status = 'in_progress' WHERE yacht_id = '$B'"
   [pms_certificates]="UPDATE pms_certificates SET updated_at = now() WHERE yacht_id = '$B'"
   [pms_yacht_settings]="UPDATE pms_yacht_settings SET certificate_warning_days = 0 WHERE yacht_id = '$B'"
-  [pms_health_rollups]="UPDATE pms_health_rollups SET checks = 99 WHERE yacht_id = '$B'")
+  [pms_health_rollups]="UPDATE pms_health_rollups SET checks = 99 WHERE yacht_id = '$B'"
+  [pms_alerts]="UPDATE pms_alerts SET summary = 'stolen' WHERE yacht_id = '$B'"
+  [pms_alert_notifications]="UPDATE pms_alert_notifications SET status = 'failed' WHERE yacht_id = '$B'")
 declare -A INSERT_B=(
   [pms_audit_log]="INSERT INTO pms_audit_log (id, yacht_id, seq, action, entity_type, actor_id,
       actor_role, payload, signature, created_at, prev_hash, hash)
@@ -306,7 +321,15 @@ declare -A INSERT_B=(
             'status_changed', now())"
   [pms_health_rollups]="INSERT INTO pms_health_rollups (yacht_id, lens_id, hour, checks)
     VALUES ('$B', 'parts', '2026-12-06 05:00:00+00', 9)
-    ON CONFLICT (yacht_id, lens_id, hour) DO UPDATE SET checks = 9")
+    ON CONFLICT (yacht_id, lens_id, hour) DO UPDATE SET checks = 9"
+  [pms_alerts]="INSERT INTO pms_alerts (id, yacht_id, rule, lens_id, severity, state, hits,
+      summary, started_at, last_check_id, updated_at)
+    VALUES (gen_random_uuid(), '$B', 'planted', 'planted', 'critical', 'pending', 1, 'planted',
+            now(), '0190a000-0000-7000-8000-0000000023bb', now())"
+  [pms_alert_notifications]="INSERT INTO pms_alert_notifications (id, yacht_id, alert_id, kind,
+      severity, text, next_attempt_at, created_at, updated_at)
+    VALUES (gen_random_uuid(), '$B', '0190a000-0000-7000-8000-0000000025bb', 'firing',
+            'critical', 'planted', now(), now(), now())")
 count_sql() {  # rows that are A's | rows that are B's
   echo "SELECT count(*) FILTER (WHERE yacht_id = '$A') || '|' ||
                count(*) FILTER (WHERE yacht_id = '$B') FROM $1"
@@ -545,6 +568,25 @@ refused "pms_health_events: an event of A cannot name B's check (composite key)"
   "INSERT INTO pms_health_events (id, yacht_id, check_id, lens_id, level, kind, observed_at)
     VALUES (gen_random_uuid(), '$A', '0190a000-0000-7000-8000-0000000023bb', 'parts', 'info',
             'status_changed', now())"
+
+# --- Lens Ops alerts (migration 0010): at most one open alert per (yacht, rule, lens); a
+# notice belongs to an alert of its own yacht.
+alert_sql() {  # alert_sql STATE RESOLVED_AT: an alert of A for (any_5xx, parts)
+  echo "INSERT INTO pms_alerts (id, yacht_id, rule, lens_id, severity, state, hits, summary,
+      started_at, resolved_at, last_check_id, updated_at)
+    VALUES (gen_random_uuid(), '$A', 'any_5xx', 'parts', 'critical', '$1', 1, 'again', now(), $2,
+            '0190a000-0000-7000-8000-0000000023aa', now())"
+}
+refused "pms_alerts: a second open alert of A for one (rule, lens) is refused (partial unique index)" \
+  "duplicate key.*pms_alerts_one_open" "$APP_URL" "$A" "$(alert_sql pending NULL)"
+expect "pms_alerts: a resolved alert of A for the same (rule, lens) is accepted (rolled back)" "1" \
+  "$APP_URL" "$A" "BEGIN; $(affected_sql "$(alert_sql resolved "now()")"); ROLLBACK;"
+refused "pms_alert_notifications: a notice of A cannot name B's alert (composite key)" \
+  "violates foreign key constraint" "$APP_URL" "$A" \
+  "INSERT INTO pms_alert_notifications (id, yacht_id, alert_id, kind, severity, text,
+      next_attempt_at, created_at, updated_at)
+    VALUES (gen_random_uuid(), '$A', '0190a000-0000-7000-8000-0000000025bb', 'firing',
+            'critical', 'borrowed', now(), now(), now())"
 
 # --- Global tables need no scope; B's rows came through untouched.
 expect "global tables: app reads yachts without a scope" "2" "$APP_URL" "" \

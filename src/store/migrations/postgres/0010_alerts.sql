@@ -7,7 +7,8 @@
 -- open (pending or firing) at a time: the partial unique index below de-duplicates.
 -- pms_alert_notifications is the outbox: each notice (firing, reminder, resolved) is written
 -- in the transaction that changed its alert, then delivered to the webhook configured for
--- its severity with retries and backoff; every attempt updates its row. The webhook column
+-- its severity with retries and backoff; every attempt updates its row. A rollout rolled
+-- back by a critical alert (0011) queues a 'rollback' notice on that alert. The webhook column
 -- holds only host:port (a webhook's path often is its secret).
 -- Row-level security as in 0001/0002.
 
@@ -38,7 +39,7 @@ CREATE TABLE pms_alert_notifications (
   id uuid NOT NULL,
   yacht_id uuid NOT NULL,
   alert_id uuid NOT NULL,
-  kind text NOT NULL CHECK (kind IN ('firing', 'reminder', 'resolved')),
+  kind text NOT NULL CHECK (kind IN ('firing', 'reminder', 'resolved', 'rollback')),
   severity text NOT NULL,
   text text NOT NULL,
   status text NOT NULL DEFAULT 'pending'

@@ -7,7 +7,8 @@
 -- open (pending or firing) at a time: the partial unique index below de-duplicates.
 -- pms_alert_notifications is the outbox: each notice (firing, reminder, resolved) is written
 -- in the transaction that changed its alert, then delivered to the webhook configured for
--- its severity with retries and backoff; every attempt updates its row. The webhook column
+-- its severity with retries and backoff; every attempt updates its row. A rollout rolled
+-- back by a critical alert (0011) queues a 'rollback' notice on that alert. The webhook column
 -- holds only host:port (a webhook's path often is its secret).
 -- Enumerations use "=" ... "OR" rather than IN (...) (see 0002).
 
@@ -39,7 +40,8 @@ CREATE TABLE pms_alert_notifications (
   id TEXT NOT NULL,
   yacht_id TEXT NOT NULL,
   alert_id TEXT NOT NULL,
-  kind TEXT NOT NULL CHECK (kind = 'firing' OR kind = 'reminder' OR kind = 'resolved'),
+  kind TEXT NOT NULL CHECK (kind = 'firing' OR kind = 'reminder' OR kind = 'resolved' OR
+                            kind = 'rollback'),
   severity TEXT NOT NULL,
   text TEXT NOT NULL,
   status TEXT NOT NULL DEFAULT 'pending'
