@@ -60,8 +60,10 @@ int CheckAlerts(Store& store, const AlertsOptions& o) {
     });
     if (!s.ok()) return ReportError(s, o.common.json);
   }
+  // One attempt at each notice due now; a failed one waits its backoff for the next
+  // `alerts check` or monitor round.
   ops::AlertNotifier notifier(store, o.yacht, std::move(*webhooks), clock);
-  auto pending = notifier.Drain(std::chrono::seconds(30));
+  auto pending = notifier.DeliverDue();
   if (!pending.ok()) return ReportError(pending.status(), o.common.json);
 
   std::vector<health::Alert> open;

@@ -53,7 +53,7 @@ struct MonitorCliOptions {
   int count = 0;
   std::vector<std::string> lenses;
   int samples = 3;
-  std::string timeout = "10s";
+  std::string timeout = "30s";
   std::string retention = "30d";
   std::vector<std::string> webhooks;  // SEVERITY=URL
   std::string remind_every = "4h";
@@ -102,6 +102,10 @@ int RunMonitor(const MonitorCliOptions& o) {
   if (!timeout.ok()) return ReportError(timeout.status(), o.json);
   auto retention = DurationFlag("--retention", o.retention);
   if (!retention.ok()) return ReportError(retention.status(), o.json);
+  if (*retention < 3600 * kMicrosPerSecond) {
+    // Shorter would delete the previous check, which flag and status changes compare with.
+    return ReportError(Status::InvalidRequest("--retention must be at least 1h"), o.json);
+  }
   auto remind_every = DurationFlag("--remind-every", o.remind_every);
   if (!remind_every.ok()) return ReportError(remind_every.status(), o.json);
   auto webhooks = WebhooksFlag(o.webhooks);
@@ -200,6 +204,7 @@ int RunMonitor(const MonitorCliOptions& o) {
     Log(LogLevel::kWarn, "alert notices left pending; the next monitor delivers them",
         {{"pending", *left}});
   }
+  notifier.Stop();
   (*store)->Close();
   return failed ? kExitFailed : kExitOk;
 }
@@ -325,7 +330,9 @@ Command AddMonitorCommand(CLI::App& cli) {
   cmd->add_option("--samples", o->samples, "Samples of each probe per check")
       ->capture_default_str()
       ->check(CLI::Range(1, 100));
-  cmd->add_option("--timeout", o->timeout, "Time a probe may take before it counts as failed")
+  cmd->add_option("--timeout", o->timeout,
+                  "Time a probe may take before it counts as failed (above 10s, so that the "
+                  "p99 > 10 s alert can see slow answers)")
       ->capture_default_str();
   cmd->add_option("--retention", o->retention, "How long checks and events are kept")
       ->capture_default_str();

@@ -164,7 +164,9 @@ std::optional<Micros> ParseDuration(std::string_view text) {
     per = 86400 * kMicrosPerSecond;
   else
     return std::nullopt;
-  if (n <= 0) return std::nullopt;
+  // At most ten years: every caller adds durations to times and clocks without overflow.
+  constexpr Micros kMax = Micros{10} * 366 * 86400 * kMicrosPerSecond;
+  if (n <= 0 || n > kMax / per) return std::nullopt;
   return n * per;
 }
 

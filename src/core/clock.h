@@ -53,7 +53,7 @@ std::optional<int64_t> ParseDateDays(std::string_view text);
 namespace celeste {
 
 // A duration as people write it: a whole number and a unit, "90s", "15m", "1h", "30d"
-// ("ms" too). nullopt when malformed, zero or negative.
+// ("ms" too). nullopt when malformed, zero, negative or longer than ten years.
 std::optional<Micros> ParseDuration(std::string_view text);
 
 }  // namespace celeste

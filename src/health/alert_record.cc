@@ -16,16 +16,19 @@ const Sql kOpenAlerts{"SELECT " CELESTE_ALERT_COLUMNS
                       "SELECT " CELESTE_ALERT_COLUMNS
                       " FROM pms_alerts WHERE yacht_id = $1 AND ($2::text = '' OR lens_id = "
                       "$2::text) AND state IN ('pending', 'firing') ORDER BY lens_id, rule"};
-// The same, locked until the commit on PostgreSQL: two monitors judging one lens at once
-// take turns (SQLite's one writer serialises them anyway).
-const Sql kOpenAlertsForUpdate{
-    "SELECT " CELESTE_ALERT_COLUMNS
-    " FROM pms_alerts WHERE yacht_id = $1 AND ($2 = '' OR lens_id = $2) "
-    "AND (state = 'pending' OR state = 'firing') ORDER BY lens_id, rule",
-    "SELECT " CELESTE_ALERT_COLUMNS
-    " FROM pms_alerts WHERE yacht_id = $1 AND ($2::text = '' OR lens_id = "
-    "$2::text) AND state IN ('pending', 'firing') ORDER BY lens_id, rule "
-    "FOR UPDATE"};
+// Judging a lens takes a lock on (yacht, lens) until the commit on PostgreSQL, so two
+// judges (two monitors, a monitor and `alerts check`) take turns: a row lock could not
+// cover an alert not created yet. SQLite's one writer serialises them anyway.
+const Sql kLockLens{"SELECT $1 || ':' || $2",
+                    "SELECT pg_advisory_xact_lock(hashtext($1::text || ':' || $2::text))"};
+// The lens's newest check: only it is judged.
+const Sql kNewestCheck{
+    "SELECT id FROM pms_health_checks WHERE yacht_id = $1 AND lens_id = $2 "
+    "ORDER BY observed_at DESC, id DESC LIMIT 1"};
+// Alerts this check already resolved (a one-shot flag_toggled among them): judged already.
+const Sql kResolvedByCheck{"SELECT " CELESTE_ALERT_COLUMNS
+                           " FROM pms_alerts WHERE yacht_id = $1 AND lens_id = $2 AND "
+                           "last_check_id = $3 AND state = 'resolved'"};
 const Sql kUpsertAlert{
     "INSERT INTO pms_alerts (" CELESTE_ALERT_COLUMNS
     ", updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) "
@@ -46,16 +49,27 @@ const Sql kInsertNotification{
   "id, alert_id, kind, severity, text, status, attempts, webhook, last_status_code, " \
   "last_error, next_attempt_at, created_at, updated_at"
 
-const Sql kDueNotifications{"SELECT " CELESTE_NOTIFICATION_COLUMNS
-                            " FROM pms_alert_notifications WHERE yacht_id = $1 AND "
-                            "status = 'pending' AND next_attempt_at <= $2 "
-                            "ORDER BY created_at, id LIMIT $3"};
+// Due notices of the severities a notifier serves ($3..$5; "" for none), locked on
+// PostgreSQL so that two notifiers skip each other's rows while one claims them.
+const Sql kDueNotifications{
+    "SELECT " CELESTE_NOTIFICATION_COLUMNS
+    " FROM pms_alert_notifications WHERE yacht_id = $1 AND status = 'pending' AND "
+    "next_attempt_at <= $2 AND (severity = $3 OR severity = $4 OR severity = $5) "
+    "ORDER BY created_at, id LIMIT $6",
+    "SELECT " CELESTE_NOTIFICATION_COLUMNS
+    " FROM pms_alert_notifications WHERE yacht_id = $1 AND status = 'pending' AND "
+    "next_attempt_at <= $2 AND severity IN ($3, $4, $5) "
+    "ORDER BY created_at, id LIMIT $6 FOR UPDATE SKIP LOCKED"};
+// A claim: the notice is not due again for anyone until the lease ends.
+const Sql kLease{
+    "UPDATE pms_alert_notifications SET next_attempt_at = $3 WHERE yacht_id = $1 AND id = $2"};
 const Sql kPendingCount{
-    "SELECT count(*) FROM pms_alert_notifications WHERE yacht_id = $1 AND status = 'pending'"};
+    "SELECT count(*) FROM pms_alert_notifications WHERE yacht_id = $1 AND status = 'pending' "
+    "AND (severity = $2 OR severity = $3 OR severity = $4)"};
 const Sql kRecordAttempt{
     "UPDATE pms_alert_notifications SET status = $3, attempts = $4, webhook = $5, "
     "last_status_code = $6, last_error = $7, next_attempt_at = $8, updated_at = $9 "
-    "WHERE yacht_id = $1 AND id = $2"};
+    "WHERE yacht_id = $1 AND id = $2 AND status = 'pending' AND attempts = $10"};
 const Sql kRecentNotifications{"SELECT " CELESTE_NOTIFICATION_COLUMNS
                                " FROM pms_alert_notifications WHERE yacht_id = $1 "
                                "ORDER BY created_at DESC, id DESC LIMIT $2"};
@@ -169,9 +183,14 @@ Status SaveAlertChanges(Tx& tx, const std::string& yacht_id, const AlertChanges&
 
 Result<AlertChanges> JudgeAlerts(Tx& tx, const HealthCheck& check, double slo_p95_ms, Micros now,
                                  Micros remind_every) {
+  CELESTE_RETURN_IF_ERROR(tx.Query(kLockLens, {check.yacht_id, check.lens_id}).status());
+  CELESTE_ASSIGN_OR_RETURN(auto newest, tx.QueryOne(kNewestCheck, {check.yacht_id, check.lens_id}));
+  if (!newest || newest->Text(0) != check.id) return AlertChanges{};  // a newer check decides
+  CELESTE_ASSIGN_OR_RETURN(auto open, OpenAlerts(tx, check.yacht_id, check.lens_id));
   CELESTE_ASSIGN_OR_RETURN(Rows rows,
-                           tx.Query(kOpenAlertsForUpdate, {check.yacht_id, check.lens_id}));
-  CELESTE_ASSIGN_OR_RETURN(auto open, AlertsFromRows(rows));
+                           tx.Query(kResolvedByCheck, {check.yacht_id, check.lens_id, check.id}));
+  CELESTE_ASSIGN_OR_RETURN(auto judged, AlertsFromRows(rows));
+  open.insert(open.end(), judged.begin(), judged.end());
   AlertChanges changes = EvaluateLensAlerts(FactsOfCheck(check, slo_p95_ms), open, check.yacht_id,
                                             now, remind_every, NewUuidV7);
   CELESTE_RETURN_IF_ERROR(SaveAlertChanges(tx, check.yacht_id, changes, now));
@@ -183,25 +202,45 @@ Result<std::vector<Alert>> RecentAlerts(Tx& tx, const std::string& yacht_id, int
   return AlertsFromRows(rows);
 }
 
-Result<std::vector<AlertNotification>> DueNotifications(Tx& tx, const std::string& yacht_id,
-                                                        Micros now, int64_t limit) {
-  CELESTE_ASSIGN_OR_RETURN(Rows rows,
-                           tx.Query(kDueNotifications, {yacht_id, FormatRfc3339(now), limit}));
-  return NotificationsFromRows(rows);
+Result<std::vector<AlertNotification>> ClaimDueNotifications(
+    Tx& tx, const std::string& yacht_id, const std::vector<AlertSeverity>& severities, Micros now,
+    Micros lease, int64_t limit) {
+  if (severities.empty()) return std::vector<AlertNotification>{};
+  Params params{yacht_id, FormatRfc3339(now)};
+  for (size_t i = 0; i < 3; ++i) {
+    params.emplace_back(i < severities.size() ? std::string(AlertSeverityName(severities[i]))
+                                              : std::string());
+  }
+  params.emplace_back(limit);
+  CELESTE_ASSIGN_OR_RETURN(Rows rows, tx.Query(kDueNotifications, params));
+  CELESTE_ASSIGN_OR_RETURN(auto due, NotificationsFromRows(rows));
+  const std::string until = FormatRfc3339(now + lease);
+  for (const auto& n : due) {
+    CELESTE_RETURN_IF_ERROR(tx.ExecDeferred(kLease, {yacht_id, n.id, until}, 1));
+  }
+  return due;
 }
 
-Result<int64_t> PendingNotificationCount(Tx& tx, const std::string& yacht_id) {
-  CELESTE_ASSIGN_OR_RETURN(auto row, tx.QueryOne(kPendingCount, {yacht_id}));
+Result<int64_t> PendingNotificationCount(Tx& tx, const std::string& yacht_id,
+                                         const std::vector<AlertSeverity>& severities) {
+  Params params{yacht_id};
+  for (size_t i = 0; i < 3; ++i) {
+    params.emplace_back(i < severities.size() ? std::string(AlertSeverityName(severities[i]))
+                                              : std::string());
+  }
+  CELESTE_ASSIGN_OR_RETURN(auto row, tx.QueryOne(kPendingCount, params));
   return row ? row->Int(0) : 0;
 }
 
-Status RecordNotificationAttempt(Tx& tx, const std::string& yacht_id, const AlertNotification& n,
-                                 Micros now) {
-  return tx.ExecDeferred(
-      kRecordAttempt,
-      {yacht_id, n.id, n.status, n.attempts, OrNull(n.webhook), n.last_status_code,
-       OrNull(n.last_error), n.next_attempt_at, FormatRfc3339(now)},
-      1);
+Result<bool> RecordNotificationAttempt(Tx& tx, const std::string& yacht_id,
+                                       const AlertNotification& n, int64_t attempts_before,
+                                       Micros now) {
+  CELESTE_ASSIGN_OR_RETURN(
+      int64_t changed,
+      tx.Exec(kRecordAttempt,
+              {yacht_id, n.id, n.status, n.attempts, OrNull(n.webhook), n.last_status_code,
+               OrNull(n.last_error), n.next_attempt_at, FormatRfc3339(now), attempts_before}));
+  return changed == 1;
 }
 
 Result<std::vector<AlertNotification>> RecentNotifications(Tx& tx, const std::string& yacht_id,

@@ -27,8 +27,10 @@ Result<std::vector<Alert>> OpenAlerts(Tx& tx, const std::string& yacht_id,
 // Writes the alerts EvaluateLensAlerts changed and queues its notices (status pending).
 Status SaveAlertChanges(Tx& tx, const std::string& yacht_id, const AlertChanges& changes,
                         Micros now);
-// Judges the rules on `check` (the lens's newest) and saves what changed: the one call the
-// monitor and `celeste alerts check` make, inside the transaction that holds the check.
+// Judges the rules on `check` and saves what changed: the one call the monitor and `celeste
+// alerts check` make, inside the transaction that holds the check. Judges of one lens take
+// turns; a check that is no longer the lens's newest is not judged (nothing changes), and
+// a check judged before adds nothing but due reminders.
 Result<AlertChanges> JudgeAlerts(Tx& tx, const HealthCheck& check, double slo_p95_ms, Micros now,
                                  Micros remind_every);
 // The alerts of the yacht, open ones first, then the most recently changed.
@@ -41,7 +43,7 @@ struct AlertNotification {
   NoticeKind kind = NoticeKind::kFiring;
   AlertSeverity severity = AlertSeverity::kWarning;
   std::string text;
-  std::string status;  // pending, delivered, failed, no_webhook
+  std::string status;  // pending, delivered, failed
   int64_t attempts = 0;
   std::string webhook;  // host:port of the last attempt
   std::optional<int64_t> last_status_code;
@@ -51,15 +53,21 @@ struct AlertNotification {
   std::string updated_at;
 };
 
-// Pending notices whose next attempt is due at `now`, oldest first.
-Result<std::vector<AlertNotification>> DueNotifications(Tx& tx, const std::string& yacht_id,
-                                                        Micros now, int64_t limit);
-// Notices still pending (due or waiting for a retry).
-Result<int64_t> PendingNotificationCount(Tx& tx, const std::string& yacht_id);
+// Claims the pending notices of these severities due at `now`, oldest first: each is
+// leased (not due for anyone else) until now + lease, so two notifiers never post one
+// notice twice; a notifier that dies mid-delivery leaves it to the next after the lease.
+Result<std::vector<AlertNotification>> ClaimDueNotifications(
+    Tx& tx, const std::string& yacht_id, const std::vector<AlertSeverity>& severities, Micros now,
+    Micros lease, int64_t limit);
+// Notices of these severities still pending (due or waiting for a retry).
+Result<int64_t> PendingNotificationCount(Tx& tx, const std::string& yacht_id,
+                                         const std::vector<AlertSeverity>& severities);
 // Records one delivery attempt: the row's new status, what the webhook answered (or the
-// error) and, while pending, when to try again.
-Status RecordNotificationAttempt(Tx& tx, const std::string& yacht_id,
-                                 const AlertNotification& attempt, Micros now);
+// error) and, while pending, when to try again. False (nothing written) when the row is no
+// longer the pending one with `attempts_before` attempts that was claimed.
+Result<bool> RecordNotificationAttempt(Tx& tx, const std::string& yacht_id,
+                                       const AlertNotification& attempt, int64_t attempts_before,
+                                       Micros now);
 // The notices of the yacht, newest first.
 Result<std::vector<AlertNotification>> RecentNotifications(Tx& tx, const std::string& yacht_id,
                                                            int64_t limit);

@@ -9,7 +9,9 @@
 // longer holds. Notices: one when it fires, a reminder every `remind_every` while it fires,
 // one when a fired alert resolves. A pending alert that clears resolves silently. While a
 // critical alert of a lens fires, the lens's warnings are silenced: they keep their state
-// but send nothing, and one that was never announced is announced once the critical clears.
+// but send no firing notice nor reminder, and one that was never announced is announced
+// once the critical clears. A warning announced before the critical fired is still
+// resolved aloud: whoever heard it fire hears it end.
 // "flag_toggled" is a one-shot: it fires and resolves with the check that saw the change.
 #pragma once
 

@@ -244,10 +244,22 @@ void HttpClient::set_timeout(std::chrono::milliseconds timeout) { impl_->timeout
 
 int HttpClient::connections_opened() const { return impl_->connections_opened; }
 
+std::string SafeUrlPrefix(std::string_view url) {
+  const size_t scheme = url.find("://");
+  const size_t host = scheme == std::string_view::npos ? 0 : scheme + 3;
+  const size_t end = url.find_first_of("/?#", host);
+  std::string authority(url.substr(host, end == std::string_view::npos ? end : end - host));
+  if (const size_t at = authority.rfind('@'); at != std::string::npos) {
+    authority = "...@" + authority.substr(at + 1);  // user info: often a password
+  }
+  return std::string(url.substr(0, host)) + authority +
+         (end == std::string_view::npos ? "" : "/...");
+}
+
 Result<HttpEndpoint> ParseHttpUrl(std::string_view url) {
   constexpr std::string_view kScheme = "http://";
   const auto bad = [&](std::string_view why) {
-    return Status::InvalidRequest("--url " + std::string(url) + ": " + std::string(why) +
+    return Status::InvalidRequest("--url " + SafeUrlPrefix(url) + ": " + std::string(why) +
                                   " (expected http://HOST[:PORT])");
   };
   if (url.substr(0, kScheme.size()) != kScheme) return bad("not an http:// URL");

@@ -38,6 +38,9 @@ struct HttpEndpoint {
   uint16_t port = 80;
 };
 Result<HttpEndpoint> ParseHttpUrl(std::string_view url);
+// A URL for messages: its scheme and host, the path, query and user info (which often hold
+// a secret) replaced by "...".
+std::string SafeUrlPrefix(std::string_view url);
 
 class HttpClient {
  public:

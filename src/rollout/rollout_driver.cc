@@ -194,6 +194,9 @@ Result<Rollout> StartRollout(Store& store, FlagService& flags, const Registry& r
 Result<Rollout> ChangeRollout(Store& store, FlagService& flags, const std::string& flag,
                               std::string_view action, const RolloutActor& actor,
                               const Clock& clock) {
+  if (action != "pause" && action != "resume" && action != "abort") {
+    return Status::InvalidRequest("no rollout action '" + std::string(action) + "'");
+  }
   const std::string now = FormatRfc3339(clock.Now());
   Rollout r;
   CELESTE_RETURN_IF_ERROR(store.Run(TxMode::kWrite, kFleetId, [&](Tx& tx) -> Status {

@@ -34,6 +34,9 @@ struct RolloutOutcome {
 
 // Decides every active rollout once and applies it. A rollback also queues a `rollback`
 // notice on the critical alert that caused it, delivered to that yacht's critical webhook.
+// The notice is written after the rollback commits (it lives in the yacht's outbox, the
+// rollout in the fleet's tables); if that write fails it is logged, and the rollback stands
+// with its reason recorded and audited.
 Result<std::vector<RolloutOutcome>> AdvanceRollouts(Store& store, FlagService& flags,
                                                     const RolloutActor& actor, const Clock& clock,
                                                     int64_t min_checks = 2);

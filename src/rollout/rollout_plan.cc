@@ -90,6 +90,7 @@ Result<std::vector<int>> ParseStages(std::string_view text) {
     start = end + 1;
   }
   if (stages.empty()) return bad("no stages");
+  if (stages.back() != 100) return bad("the last stage must be 100");
   return stages;
 }
 

@@ -36,8 +36,8 @@ struct Rollout {
   int percentage() const { return stages.at(static_cast<size_t>(stage_index)); }
 };
 
-// "5,20,50,100": whole percentages from 1 to 100, strictly increasing; invalid_field (field
-// "stages") otherwise.
+// "5,20,50,100": whole percentages from 1 to 100, strictly increasing, the last 100 (a
+// completed rollout has the flag on everywhere); invalid_field (field "stages") otherwise.
 Result<std::vector<int>> ParseStages(std::string_view text);
 // The lens a flag belongs to: the lens that lists it among its flags, or whose suggestions
 // or actions it gates. nullopt for a flag no lens uses.

@@ -35,8 +35,16 @@ std::string ReadFile(const std::string& path) {
 
 std::vector<std::string> ChildEnv(const std::vector<std::string>& extra) {
   std::vector<std::string> env;
+  // A variable in `extra` replaces this process's of the same name (getenv finds the first).
+  const auto overridden = [&extra](std::string_view name) {
+    for (const std::string& kv : extra) {
+      if (std::string_view(kv).substr(0, kv.find('=')) == name) return true;
+    }
+    return false;
+  };
   for (char** e = environ; *e; ++e) {
     std::string_view kv(*e);
+    if (overridden(kv.substr(0, kv.find('=')))) continue;
     if (kv.rfind("CELESTE_JWT_SECRET=", 0) == 0) continue;
     // A developer's fault injection or ops token must not leak into the servers and tools.
     if (kv.rfind("CELESTE_FAULT_INJECTION=", 0) == 0 || kv.rfind("CELESTE_TOKEN=", 0) == 0) {
@@ -354,6 +362,10 @@ std::string Describe(const ClientResponse& r) {
 
 BackgroundCli::BackgroundCli(const std::vector<std::string>& args) : dir_(TempDir()) {
   pid_ = Spawn(args, ChildEnv({}), dir_ + "/out", dir_ + "/err");
+}
+
+BackgroundCli::BackgroundCli(Program, const std::vector<std::string>& argv) : dir_(TempDir()) {
+  pid_ = SpawnProcess(argv, nullptr, dir_ + "/out", dir_ + "/err", /*append_err=*/false);
 }
 
 BackgroundCli::~BackgroundCli() {

@@ -196,6 +196,9 @@ namespace celeste::testing {
 class BackgroundCli {
  public:
   explicit BackgroundCli(const std::vector<std::string>& args);
+  // Any program (argv[0] looked up in PATH), with this process's environment.
+  struct Program {};
+  BackgroundCli(Program, const std::vector<std::string>& argv);
   ~BackgroundCli();
   BackgroundCli(const BackgroundCli&) = delete;
   BackgroundCli& operator=(const BackgroundCli&) = delete;

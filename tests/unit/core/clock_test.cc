@@ -154,11 +154,12 @@ TEST(DurationTest, ParsesANumberAndAUnit) {
   EXPECT_EQ(ParseDuration("15m"), 15 * 60 * kMicrosPerSecond);
   EXPECT_EQ(ParseDuration("1h"), 3600 * kMicrosPerSecond);
   EXPECT_EQ(ParseDuration("30d"), 30LL * 86400 * kMicrosPerSecond);
+  EXPECT_EQ(ParseDuration("3650d"), 3650LL * 86400 * kMicrosPerSecond) << "ten years is the most";
 }
 
 TEST(DurationTest, RefusesAnythingElse) {
-  for (const char* text :
-       {"", "15", "m", "0s", "-5m", "1.5h", "15 m", "15M", "3w", "1h30m", "9999999999s"}) {
+  for (const char* text : {"", "15", "m", "0s", "-5m", "1.5h", "15 m", "15M", "3w", "1h30m",
+                           "9999999999s", "999999999d", "3700d"}) {
     EXPECT_FALSE(ParseDuration(text).has_value()) << text;
   }
 }

@@ -210,6 +210,16 @@ TEST(AlertRulesTest, ACriticalAlertSilencesTheLensWarningsUntilItClears) {
   EXPECT_TRUE(book.ByRule("p95_over_slo")[0].silenced_by.empty());
 }
 
+TEST(AlertRulesTest, AWarningHeardFiringIsHeardResolvingEvenUnderACritical) {
+  AlertBook book;
+  CheckFacts slow = Healthy();
+  slow.slo_p95_ms = 10;
+  EXPECT_EQ(Notices(book.Judge(slow, kT0)), (Strings{"firing p95_over_slo"}));
+  CheckFacts errors = With5xx();  // fast now, but answering 5xx
+  EXPECT_EQ(Notices(book.Judge(errors, kT0 + kMinute)),
+            (Strings{"firing any_5xx", "resolved p95_over_slo"}));
+}
+
 TEST(AlertRulesTest, AFlagChangeIsOneInfoNotice) {
   AlertBook book;
   CheckFacts toggled = Healthy();

@@ -11,6 +11,7 @@
 #include "../store/temp_dir.h"
 #include "core/clock.h"
 #include "core/uuid.h"
+#include "health/alert_record.h"
 
 namespace celeste::health {
 namespace {
@@ -197,6 +198,48 @@ TEST_F(HealthRecordTest, RetentionDeletesOldChecksEventsAndRollupsOfThisYachtOnl
   auto other = Read<std::vector<HealthCheck>>([](Tx& tx) { return LatestChecks(tx, kOtherYacht); },
                                               kOtherYacht);
   EXPECT_EQ(other.size(), 1u) << "another yacht's rows are not touched";
+}
+
+// The alert judge (health/alert_record.h) over the same tables.
+class AlertJudgeTest : public HealthRecordTest {
+ protected:
+  AlertChanges Judge(const HealthCheck& check, Micros at) {
+    AlertChanges changes;
+    Status s = store_->Run(TxMode::kWrite, kYacht, [&](Tx& tx) -> Status {
+      CELESTE_ASSIGN_OR_RETURN(changes, JudgeAlerts(tx, check, 500, at, 4 * 60 * kMinute));
+      return Status::OK();
+    });
+    EXPECT_TRUE(s.ok()) << s.message();
+    return changes;
+  }
+  HealthCheck WithNotes(HealthCheck c, boost::json::object notes) {
+    c.notes = std::move(notes);
+    return c;
+  }
+};
+
+TEST_F(AlertJudgeTest, OnlyTheLensNewestCheckIsJudged) {
+  const HealthCheck bad = WithNotes(Write("parts", CheckStatus::kUnhealthy, kT0, {1}, 1),
+                                    {{"server_errors", 1}, {"reason", "500"}});
+  const HealthCheck good = Write("parts", CheckStatus::kHealthy, kT0 + kMinute);
+  EXPECT_TRUE(Judge(bad, kT0 + 2 * kMinute).alerts.empty())
+      << "a check older than the lens's newest changes nothing (it would resolve falsely)";
+  EXPECT_TRUE(Judge(good, kT0 + 2 * kMinute).notices.empty());
+}
+
+TEST_F(AlertJudgeTest, AFiringAlertIsOpenOnceAndAFlagChangeIsAnnouncedOnce) {
+  const HealthCheck bad = WithNotes(Write("parts", CheckStatus::kDegraded, kT0, {1}, 1),
+                                    {{"server_errors", 1}, {"flag_changes", 1}, {"reason", "x"}});
+  AlertChanges first = Judge(bad, kT0);
+  ASSERT_EQ(first.notices.size(), 2u) << "any_5xx and flag_toggled";
+  EXPECT_TRUE(Judge(bad, kT0 + kMinute).notices.empty())
+      << "judged again (alerts check after the monitor): no second notice of either";
+  auto open = Read<std::vector<Alert>>([](Tx& tx) { return OpenAlerts(tx, kYacht, "parts"); });
+  ASSERT_EQ(open.size(), 2u) << "any_5xx, and the error-rate warning it silences";
+  EXPECT_EQ(open[0].rule, "any_5xx");
+  EXPECT_EQ(open[0].hits, 1);
+  EXPECT_EQ(open[1].rule, "error_rate_over_1_percent");
+  EXPECT_EQ(open[1].silenced_by, open[0].id);
 }
 
 TEST(HourStartTest, TruncatesToTheHour) {

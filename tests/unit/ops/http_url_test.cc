@@ -29,5 +29,17 @@ TEST(HttpUrlTest, RefusesWhatItCannotSpeak) {
   }
 }
 
+TEST(HttpUrlTest, MessagesShowOnlySchemeAndHost) {
+  EXPECT_EQ(SafeUrlPrefix("https://hooks.slack.com/services/T/B/SECRET"),
+            "https://hooks.slack.com/...");
+  EXPECT_EQ(SafeUrlPrefix("https://user:pw@host:8443/x"), "https://...@host:8443/...");
+  EXPECT_EQ(SafeUrlPrefix("http://host?token=SECRET"), "http://host/...");
+  EXPECT_EQ(SafeUrlPrefix("http://host:80"), "http://host:80");
+  auto refused = ParseHttpUrl("http://admin:SECRET@host:80");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().message().find("SECRET"), std::string::npos)
+      << refused.status().message();
+}
+
 }  // namespace
 }  // namespace celeste

@@ -30,7 +30,8 @@ RolloutEvidence Healthy(int64_t checks = 3) {
 TEST(RolloutPlanTest, ParsesIncreasingPercentages) {
   EXPECT_EQ(*ParseStages("5,20,50,100"), (std::vector<int>{5, 20, 50, 100}));
   EXPECT_EQ(*ParseStages("100"), (std::vector<int>{100}));
-  for (const char* bad : {"", "5,,20", "0,50", "5,101", "20,5", "5,5", "5%,20", "a", "5,20,"}) {
+  for (const char* bad :
+       {"", "5,,20", "0,50", "5,101", "20,5", "5,5", "5%,20", "a", "5,20,", "5,20"}) {
     auto r = ParseStages(bad);
     EXPECT_FALSE(r.ok()) << bad;
     if (!r.ok()) {

@@ -43,7 +43,7 @@ CREATE TABLE pms_alert_notifications (
   severity text NOT NULL,
   text text NOT NULL,
   status text NOT NULL DEFAULT 'pending'
-    CHECK (status IN ('pending', 'delivered', 'failed', 'no_webhook')),
+    CHECK (status IN ('pending', 'delivered', 'failed')),
   attempts integer NOT NULL DEFAULT 0,
   webhook text,           -- host:port of the last attempt
   last_status_code integer,

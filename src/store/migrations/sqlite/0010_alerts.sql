@@ -45,8 +45,7 @@ CREATE TABLE pms_alert_notifications (
   severity TEXT NOT NULL,
   text TEXT NOT NULL,
   status TEXT NOT NULL DEFAULT 'pending'
-    CHECK (status = 'pending' OR status = 'delivered' OR status = 'failed' OR
-           status = 'no_webhook'),
+    CHECK (status = 'pending' OR status = 'delivered' OR status = 'failed'),
   attempts INTEGER NOT NULL DEFAULT 0,
   webhook TEXT,           -- host:port of the last attempt
   last_status_code INTEGER,
