@@ -101,40 +101,35 @@ Result<Alert> AlertFromRow(const Row& row) {
 }
 
 Result<std::vector<Alert>> AlertsFromRows(const Rows& rows) {
-  std::vector<Alert> out;
-  for (const Row& row : rows) {
-    CELESTE_ASSIGN_OR_RETURN(Alert a, AlertFromRow(row));
-    out.push_back(std::move(a));
-  }
-  return out;
+  return FromRows<Alert>(rows, AlertFromRow);
+}
+
+Result<AlertNotification> NotificationFromRow(const Row& row) {
+  AlertNotification n;
+  n.id = row.Text(0);
+  n.alert_id = row.Text(1);
+  const std::string kind = row.Text(2);
+  n.kind = kind == "reminder"   ? NoticeKind::kReminder
+           : kind == "resolved" ? NoticeKind::kResolved
+           : kind == "rollback" ? NoticeKind::kRollback
+                                : NoticeKind::kFiring;
+  auto severity = ParseAlertSeverity(row.Text(3));
+  if (!severity) return Status::Internal("pms_alert_notifications: bad severity");
+  n.severity = *severity;
+  n.text = row.Text(4);
+  n.status = row.Text(5);
+  n.attempts = row.Int(6);
+  n.webhook = row.Text(7);
+  if (!row.IsNull(8)) n.last_status_code = row.Int(8);
+  n.last_error = row.Text(9);
+  n.next_attempt_at = row.Text(10);
+  n.created_at = row.Text(11);
+  n.updated_at = row.Text(12);
+  return n;
 }
 
 Result<std::vector<AlertNotification>> NotificationsFromRows(const Rows& rows) {
-  std::vector<AlertNotification> out;
-  for (const Row& row : rows) {
-    AlertNotification n;
-    n.id = row.Text(0);
-    n.alert_id = row.Text(1);
-    const std::string kind = row.Text(2);
-    n.kind = kind == "reminder"   ? NoticeKind::kReminder
-             : kind == "resolved" ? NoticeKind::kResolved
-             : kind == "rollback" ? NoticeKind::kRollback
-                                  : NoticeKind::kFiring;
-    auto severity = ParseAlertSeverity(row.Text(3));
-    if (!severity) return Status::Internal("pms_alert_notifications: bad severity");
-    n.severity = *severity;
-    n.text = row.Text(4);
-    n.status = row.Text(5);
-    n.attempts = row.Int(6);
-    n.webhook = row.Text(7);
-    if (!row.IsNull(8)) n.last_status_code = row.Int(8);
-    n.last_error = row.Text(9);
-    n.next_attempt_at = row.Text(10);
-    n.created_at = row.Text(11);
-    n.updated_at = row.Text(12);
-    out.push_back(std::move(n));
-  }
-  return out;
+  return FromRows<AlertNotification>(rows, NotificationFromRow);
 }
 
 }  // namespace

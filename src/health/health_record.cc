@@ -81,13 +81,7 @@ Result<HealthCheck> CheckFromRow(const Row& row) {
 }
 
 Result<std::vector<HealthCheck>> ChecksFromRows(const Rows& rows) {
-  std::vector<HealthCheck> out;
-  out.reserve(rows.size());
-  for (const Row& row : rows) {
-    CELESTE_ASSIGN_OR_RETURN(HealthCheck c, CheckFromRow(row));
-    out.push_back(std::move(c));
-  }
-  return out;
+  return FromRows<HealthCheck>(rows, CheckFromRow);
 }
 
 Status AddToRollup(Tx& tx, const HealthCheck& check, const CheckSamples& samples) {
@@ -159,8 +153,7 @@ Result<std::vector<HealthCheck>> CheckHistory(Tx& tx, const std::string& yacht_i
 Result<std::vector<HealthEvent>> EventsOfCheck(Tx& tx, const std::string& yacht_id,
                                                const std::string& check_id) {
   CELESTE_ASSIGN_OR_RETURN(Rows rows, tx.Query(kEventsOfCheck, {yacht_id, check_id}));
-  std::vector<HealthEvent> events;
-  for (const Row& row : rows) {
+  return FromRows<HealthEvent>(rows, [](const Row& row) -> Result<HealthEvent> {
     HealthEvent e;
     e.id = row.Text(0);
     e.check_id = row.Text(1);
@@ -169,9 +162,8 @@ Result<std::vector<HealthEvent>> EventsOfCheck(Tx& tx, const std::string& yacht_
     e.kind = row.Text(4);
     CELESTE_ASSIGN_OR_RETURN(e.detail, ObjectColumn(row, 5, "pms_health_events.detail"));
     e.observed_at = row.Text(6);
-    events.push_back(std::move(e));
-  }
-  return events;
+    return e;
+  });
 }
 
 Result<std::optional<std::string>> StatusSince(Tx& tx, const std::string& yacht_id,
@@ -190,8 +182,7 @@ Result<std::vector<HourlyRollup>> RollupsSince(Tx& tx, const std::string& yacht_
   if (!since_micros) return Status::Internal("RollupsSince: bad time " + since);
   CELESTE_ASSIGN_OR_RETURN(
       Rows rows, tx.Query(kRollups, {yacht_id, lens_id, FormatRfc3339(HourStart(*since_micros))}));
-  std::vector<HourlyRollup> out;
-  for (const Row& row : rows) {
+  return FromRows<HourlyRollup>(rows, [](const Row& row) -> Result<HourlyRollup> {
     HourlyRollup r;
     r.lens_id = row.Text(0);
     r.hour = row.Text(1);
@@ -202,9 +193,8 @@ Result<std::vector<HourlyRollup>> RollupsSince(Tx& tx, const std::string& yacht_
     r.failed_samples = row.Int(5);
     CELESTE_ASSIGN_OR_RETURN(auto histogram, ObjectColumn(row, 6, "pms_health_rollups.histogram"));
     CELESTE_ASSIGN_OR_RETURN(r.latencies, LatencyHistogram::FromJson(histogram));
-    out.push_back(std::move(r));
-  }
-  return out;
+    return r;
+  });
 }
 
 Result<RetentionResult> ApplyRetention(Tx& tx, const std::string& yacht_id,

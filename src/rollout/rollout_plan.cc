@@ -170,12 +170,7 @@ Result<std::optional<Rollout>> LatestRollout(Tx& tx, std::string_view flag) {
 
 Result<std::vector<Rollout>> ActiveRollouts(Tx& tx) {
   CELESTE_ASSIGN_OR_RETURN(Rows rows, tx.Query(kAllActive));
-  std::vector<Rollout> out;
-  for (const Row& row : rows) {
-    CELESTE_ASSIGN_OR_RETURN(Rollout r, FromRow(row));
-    out.push_back(std::move(r));
-  }
-  return out;
+  return FromRows<Rollout>(rows, FromRow);
 }
 
 boost::json::object RolloutJson(const Rollout& r) {

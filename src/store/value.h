@@ -12,6 +12,8 @@
 #include <variant>
 #include <vector>
 
+#include "core/result.h"
+
 namespace celeste {
 
 class Value {
@@ -63,5 +65,18 @@ class Row {
 };
 
 using Rows = std::vector<Row>;
+
+// Each row made into a T by `from_row` (a Result<T>(const Row&)); the first error stops it.
+template <typename T, typename FromRow>
+Result<std::vector<T>> FromRows(const Rows& rows, FromRow&& from_row) {
+  std::vector<T> out;
+  out.reserve(rows.size());
+  for (const Row& row : rows) {
+    Result<T> item = from_row(row);
+    if (!item.ok()) return item.status();
+    out.push_back(std::move(*item));
+  }
+  return out;
+}
 
 }  // namespace celeste

@@ -12,63 +12,11 @@
 #include <vector>
 
 #include "core/json.h"
-#include "http/server.h"
 #include "integration/harness.h"
+#include "integration/lens_ops_support.h"
 
 namespace celeste::testing {
 namespace {
-
-// A webhook receiver: a real HTTP server on a free port that records the "text" of every
-// POST and answers 500 to the first `fail_first` of them.
-class WebhookReceiver {
- public:
-  explicit WebhookReceiver(int fail_first = 0)
-      : fail_first_(fail_first),
-        server_(HttpServerOptions{.listen = "127.0.0.1:0", .threads = 1},
-                [this](Request&& r) { return Receive(std::move(r)); }) {
-    Status s = server_.Start();
-    if (!s.ok()) throw std::runtime_error("webhook receiver: " + s.message());
-  }
-  // Its URL, with a path that stands for a webhook's secret.
-  std::string Url() const {
-    return "http://127.0.0.1:" + std::to_string(server_.port()) + "/hooks/T000/secret-path";
-  }
-  std::string HostPort() const { return "127.0.0.1:" + std::to_string(server_.port()); }
-  std::vector<std::string> Texts() const {
-    std::lock_guard lock(mu_);
-    return texts_;
-  }
-  int requests() const {
-    std::lock_guard lock(mu_);
-    return requests_;
-  }
-  // Texts matching `pattern`.
-  int Count(const std::string& pattern) const {
-    int n = 0;
-    for (const std::string& t : Texts()) n += std::regex_search(t, std::regex(pattern));
-    return n;
-  }
-
- private:
-  Response Receive(Request&& r) {
-    std::lock_guard lock(mu_);
-    ++requests_;
-    if (requests_ <= fail_first_) return Response::Text(500, "try later", "text/plain");
-    auto json = ParseJson(r.body);
-    if (r.method == Method::kPost && r.target == "/hooks/T000/secret-path" && json &&
-        json->is_object() && json->as_object().contains("text")) {
-      texts_.push_back(std::string(json->at("text").as_string()));
-      return Response::Text(200, "ok", "text/plain");
-    }
-    return Response::Text(400, "not a Slack message", "text/plain");
-  }
-
-  const int fail_first_;
-  mutable std::mutex mu_;
-  std::vector<std::string> texts_;  // guarded by mu_
-  int requests_ = 0;                // guarded by mu_
-  HttpServer server_;
-};
 
 // An HTTPS webhook receiver: python3's http.server behind TLS, with a certificate for
 // 127.0.0.1 that openssl makes for the test (trusted only where SSL_CERT_FILE names it).
@@ -130,17 +78,7 @@ server.serve_forever()
 class AlertsTest : public IntegrationTest {
  protected:
   static RunResult Monitor(const TestServer& server, const std::vector<std::string>& extra) {
-    const DemoYacht& a = server.yacht_a();
-    std::vector<std::string> args = {"monitor",
-                                     "--url",
-                                     "http://127.0.0.1:" + std::to_string(server.port()),
-                                     "--token",
-                                     server.TokenFor(a.users.at("manager")),
-                                     "--yacht",
-                                     a.id,
-                                     "--samples",
-                                     "2",
-                                     "--once"};
+    std::vector<std::string> args = MonitorArgs(server, {"--once"});
     args.insert(args.end(), extra.begin(), extra.end());
     return server.Cli(args);
   }

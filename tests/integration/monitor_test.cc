@@ -12,6 +12,7 @@
 
 #include "core/json.h"
 #include "integration/harness.h"
+#include "integration/lens_ops_support.h"
 
 namespace celeste::testing {
 namespace {
@@ -36,16 +37,6 @@ int64_t Count(const TestServer& server, const std::string& sql) {
 
 class MonitorTest : public IntegrationTest {
  protected:
-  // `celeste monitor` against `server` for its yacht A as its manager, two samples per probe.
-  static std::vector<std::string> MonitorArgs(const TestServer& server,
-                                              const std::vector<std::string>& extra) {
-    const DemoYacht& a = server.yacht_a();
-    std::vector<std::string> args = {
-        "monitor", "--url", UrlOf(server), "--token", server.TokenFor(a.users.at("manager")),
-        "--yacht", a.id,    "--samples",   "2"};
-    args.insert(args.end(), extra.begin(), extra.end());
-    return args;
-  }
   RunResult Monitor(const TestServer& server, const std::vector<std::string>& extra) const {
     return server.Cli(MonitorArgs(server, extra));
   }

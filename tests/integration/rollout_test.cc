@@ -8,8 +8,8 @@
 #include <vector>
 
 #include "core/json.h"
-#include "http/server.h"
 #include "integration/harness.h"
+#include "integration/lens_ops_support.h"
 
 namespace celeste::testing {
 namespace {
@@ -42,22 +42,11 @@ class RolloutTest : public IntegrationTest {
     const int64_t bucket = FlagOf(server, kFlag).at("bucket").as_int64();
     return bucket >= 100 ? "100" : std::to_string(bucket) + ",100";
   }
-  static std::vector<std::string> MonitorArgs(const TestServer& server,
-                                              const std::vector<std::string>& extra) {
-    const DemoYacht& a = server.yacht_a();
-    std::vector<std::string> args = {"monitor",
-                                     "--url",
-                                     "http://127.0.0.1:" + std::to_string(server.port()),
-                                     "--token",
-                                     server.TokenFor(a.users.at("manager")),
-                                     "--yacht",
-                                     a.id,
-                                     "--samples",
-                                     "2",
-                                     "--lens",
-                                     "shopping_list",
-                                     "--db",
-                                     server.db_url()};
+  // The monitor of the shopping list lens, on the server's database.
+  static std::vector<std::string> RolloutMonitor(const TestServer& server,
+                                                 const std::vector<std::string>& extra) {
+    std::vector<std::string> args =
+        MonitorArgs(server, {"--lens", "shopping_list", "--db", server.db_url()});
     args.insert(args.end(), extra.begin(), extra.end());
     return args;
   }
@@ -78,7 +67,7 @@ TEST_F(RolloutTest, HealthyStagesArePromotedToCompletionByTheMonitor) {
   EXPECT_EQ(started.at("stage"), 1);
   EXPECT_EQ(FlagOf(*server_, kFlag).at("enabled_for_yacht"), true);
 
-  BackgroundCli monitor(MonitorArgs(*server_, {"--interval", "300ms"}));
+  BackgroundCli monitor(RolloutMonitor(*server_, {"--interval", "300ms"}));
   std::string state;
   const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
   while (std::chrono::steady_clock::now() < deadline) {
@@ -112,20 +101,13 @@ TEST_F(RolloutTest, ACriticalAlertRollsTheFlagBackAndSaysWhy) {
   faulty.extra_args = {"--allow-fault-injection"};
   faulty.extra_env = {"CELESTE_FAULT_INJECTION=shopping_list:500:1"};
   TestServer server(faulty);
-  std::mutex mu;
-  std::vector<std::string> texts;
-  HttpServer receiver(HttpServerOptions{.listen = "127.0.0.1:0", .threads = 1}, [&](Request&& r) {
-    std::lock_guard lock(mu);
-    texts.push_back(r.body);
-    return Response::Text(200, "ok", "text/plain");
-  });
-  ASSERT_TRUE(receiver.Start().ok());
-  const std::string hook = "critical=http://127.0.0.1:" + std::to_string(receiver.port()) + "/h";
+  WebhookReceiver receiver;
+  const std::string hook = "critical=" + receiver.Url();
 
   RunResult start = server.Cli({"rollout", "start", kFlag, "--stages", StagesIncludingA(server),
                                 "--hold", "1h", "--auto-rollback"});
   ASSERT_EQ(start.exit_code, 0) << start.out << start.err;
-  RunResult round = RunCelesteCli(MonitorArgs(server, {"--once", "--alert-webhook", hook}));
+  RunResult round = RunCelesteCli(RolloutMonitor(server, {"--once", "--alert-webhook", hook}));
   EXPECT_EQ(round.exit_code, 1) << round.err;
 
   const boost::json::object status = Status(server);
@@ -137,12 +119,8 @@ TEST_F(RolloutTest, ACriticalAlertRollsTheFlagBackAndSaysWhy) {
                            "SELECT payload FROM pms_audit_log WHERE action = 'set_feature_flag' "
                            "AND actor_role = 'monitor' ORDER BY seq");
   EXPECT_NE(audit.out.find("rolled back"), std::string::npos) << audit.out;
-  std::lock_guard lock(mu);
-  int rolled_back = 0;
-  for (const auto& t : texts) {
-    rolled_back += t.find("ROLLED BACK SHOPPING_LIST_LENS_V1_ENABLED") != std::string::npos;
-  }
-  EXPECT_EQ(rolled_back, 1) << texts.size();
+  EXPECT_EQ(receiver.Count("^\\[CRITICAL\\] ROLLED BACK SHOPPING_LIST_LENS_V1_ENABLED"), 1)
+      << receiver.Texts().size();
 }
 
 TEST_F(RolloutTest, OperatorsStartPauseResumeAndAbort) {
@@ -165,8 +143,9 @@ TEST_F(RolloutTest, OperatorsStartPauseResumeAndAbort) {
   EXPECT_EQ(server_->Cli({"rollout", "pause", kFlag}).exit_code, 1) << "already paused";
   // A paused rollout is not promoted, however healthy the lens.
   std::this_thread::sleep_for(std::chrono::milliseconds(1100));
-  ASSERT_EQ(RunCelesteCli(MonitorArgs(*server_, {"--count", "3", "--interval", "200ms"})).exit_code,
-            0);
+  ASSERT_EQ(
+      RunCelesteCli(RolloutMonitor(*server_, {"--count", "3", "--interval", "200ms"})).exit_code,
+      0);
   EXPECT_EQ(Status(*server_).at("stage"), 1);
   EXPECT_EQ(Status(*server_).at("reason"), "paused");
 
