@@ -8,12 +8,12 @@ namespace celeste::ops {
 namespace {
 
 TEST(WebhookUrlTest, HttpsAndHttpWithTheirDefaultPorts) {
-  auto slack = ParseWebhookUrl("https://hooks.slack.com/services/T000/B000/XXXX");
+  auto slack = ParseWebhookUrl("https://hooks.slack.com/services/T000/B000/S3CR3T");
   ASSERT_TRUE(slack.ok()) << slack.status().message();
   EXPECT_TRUE(slack->tls);
   EXPECT_EQ(slack->host, "hooks.slack.com");
   EXPECT_EQ(slack->port, 443);
-  EXPECT_EQ(slack->target, "/services/T000/B000/XXXX");
+  EXPECT_EQ(slack->target, "/services/T000/B000/S3CR3T");
   EXPECT_EQ(slack->label, "hooks.slack.com:443") << "what the outbox records: no path";
   auto local = ParseWebhookUrl("http://127.0.0.1:9000/hook?x=1");
   ASSERT_TRUE(local.ok());
