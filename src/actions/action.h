@@ -48,6 +48,10 @@ struct FieldDef {
   std::optional<double> max;
   bool min_exclusive = false;  // "> min" rather than ">= min"
   size_t max_length = 0;       // kString/kText; 0 = default (200 / 10000 bytes)
+  // JSON text of a valid value, for fields whose type alone does not say how to make one
+  // (an array of lines). Used by the ops tools' generated payloads (ops/payload_generator.h);
+  // "@ACTION" in it: the first id that READ action lists; "@today", "@today+Nd": that date.
+  std::string example;
 };
 
 // The signature record of CONTRACT §5, as stored in the audit row (never the PIN).
@@ -138,6 +142,10 @@ struct LensDef {
   std::string suggestions_flag;    // optional sub-flag gating suggestions
   std::string probe_action;        // the READ action the monitor executes
   int slo_p95_ms = 500;
+  // The MUTATE action that makes a new entity of `entity_type` from a generated payload
+  // (stress's create scenario, acceptance's fresh entities); "" when the lens has none.
+  std::string create_action;
+  std::string entity_type;  // "shopping_list_item"
 };
 
 }  // namespace celeste

@@ -78,6 +78,14 @@ std::string NewUuidV7() {
   return Build(ms, counter);
 }
 
+std::string NewRandomUuidV4() {
+  uint8_t b[16];
+  randombytes_buf(b, sizeof b);
+  b[6] = static_cast<uint8_t>((b[6] & 0x0f) | 0x40);  // version 4
+  b[8] = static_cast<uint8_t>((b[8] & 0x3f) | 0x80);  // RFC 4122 variant
+  return Format(b);
+}
+
 bool IsUuid(std::string_view t) {
   if (t.size() != 36) return false;
   for (size_t i = 0; i < t.size(); ++i) {

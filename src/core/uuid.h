@@ -13,6 +13,10 @@ std::string NewUuidV7();
 // The UUIDv7 layout for a given Unix time in milliseconds (random low bits).
 std::string NewUuidV7At(int64_t unix_ms);
 
+// A random UUIDv4: an id no celeste process makes, so no yacht has an entity with it (the
+// ops tools' and tests' "foreign id").
+std::string NewRandomUuidV4();
+
 // True for the canonical 8-4-4-4-12 hex form (either case).
 bool IsUuid(std::string_view text);
 // Lower-cases a valid UUID; returns the input unchanged otherwise.

@@ -19,6 +19,7 @@
 #include "core/clock.h"
 #include "core/hash.h"
 #include "core/json.h"
+#include "core/uuid.h"
 #include "support/postgres_test_database.h"
 
 namespace celeste::testing {
@@ -506,13 +507,7 @@ std::string TextOf(const boost::json::value& v) {
          << "expected HTTP " << status << " " << code << ", got " << Describe(r);
 }
 
-std::string RandomUuidV4() {
-  std::string hex = RandomHex(16);
-  hex[12] = '4';                                                    // version 4
-  hex[16] = "89ab"[std::stoi(hex.substr(16, 1), nullptr, 16) & 3];  // RFC 4122 variant
-  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
-         hex.substr(16, 4) + "-" + hex.substr(20);
-}
+std::string RandomUuidV4() { return NewRandomUuidV4(); }
 
 bool WaitUntilServing(const TestServer& server, std::chrono::milliseconds timeout) {
   const auto deadline = std::chrono::steady_clock::now() + timeout;

@@ -78,13 +78,20 @@ ActionDef ListCertificatesDef() {
   return action;
 }
 
+// The ops tools' example renewal expires in three years: after any certificate they add
+// (a year from today), as a renewal must.
+FieldDef RenewedExpiry() {
+  FieldDef field = Date("new_expiry_date", "New expiry date");
+  field.example = R"("@today+1095d")";
+  return field;
+}
+
 ActionDef RenewCertificateDef() {
   ActionDef action = Action("renew_certificate_with_approval", "Renew certificate (signed)",
                             Variant::kSigned, RoleSet::Hod(), certificates::RenewCertificate);
   action.signer_roles = RenewalSigners();
   action.fields = {CertificateId(), Required(Text("new_number", "New certificate number", 100)),
-                   Date("new_issue_date", "New issue date"),
-                   Date("new_expiry_date", "New expiry date")};
+                   Date("new_issue_date", "New issue date"), RenewedExpiry()};
   action.search_keywords = {"renew certificate", "certificate renewal", "replace certificate",
                             "renewed certificate", "extend certificate"};
   return action;
@@ -107,6 +114,8 @@ LensDef CertificatesLensDef() {
   lens.flags = {std::string(kCertificatesLensFlag)};
   lens.suggestions_flag = std::string(kCertificatesSuggestionsFlag);
   lens.probe_action = "list_certificates";
+  lens.create_action = "add_certificate";
+  lens.entity_type = "certificate";
   lens.slo_p95_ms = 500;
   return lens;
 }

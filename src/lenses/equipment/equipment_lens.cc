@@ -122,6 +122,8 @@ LensDef EquipmentLensDef() {
   lens.label = "Equipment";
   lens.flags = {std::string(kEquipmentLensFlag)};
   lens.probe_action = "list_equipment";
+  lens.create_action = "add_equipment";
+  lens.entity_type = "equipment";
   lens.slo_p95_ms = 500;
   return lens;
 }

@@ -96,6 +96,8 @@ LensDef FaultsLensDef() {
   lens.flags = {std::string(kFaultsLensFlag)};
   lens.suggestions_flag = std::string(kFaultsSuggestionsFlag);
   lens.probe_action = "list_faults";
+  lens.create_action = "report_fault";
+  lens.entity_type = "fault";
   lens.slo_p95_ms = 500;
   return lens;
 }

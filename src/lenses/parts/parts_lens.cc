@@ -113,6 +113,8 @@ LensDef PartsLensDef() {
   lens.label = "Parts";
   lens.flags = {std::string(kPartsLensFlag)};
   lens.probe_action = "view_low_stock";
+  lens.create_action = "add_part";
+  lens.entity_type = "part";
   lens.slo_p95_ms = 500;
   return lens;
 }

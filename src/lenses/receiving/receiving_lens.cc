@@ -73,12 +73,19 @@ ActionDef CancelPurchaseOrderDef() {
   return action;
 }
 
+// What arrived; the example (for the ops tools' generated deliveries) is one part of the
+// catalog, by the first id list_parts gives.
+FieldDef Lines() {
+  FieldDef field = Field("lines", FieldType::kArray, "What arrived");
+  field.example = R"([{"part_id": "@list_parts", "quantity_received": 1}])";
+  return field;
+}
+
 ActionDef CreateReceivingDef() {
   ActionDef action = Action("create_receiving", "Record delivery", Variant::kMutate, RoleSet::All(),
                             receiving::CreateReceiving);
   action.fields = {Field("purchase_order_id", FieldType::kUuid, "Purchase order"),
-                   Required(Field("lines", FieldType::kArray, "What arrived")),
-                   Text("reference", "Delivery note", 100),
+                   Required(Lines()), Text("reference", "Delivery note", 100),
                    Field("notes", FieldType::kText, "Notes")};
   action.search_keywords = {"receive delivery", "delivery arrived", "goods received",
                             "record delivery",  "goods receipt",    "boxes arrived"};
@@ -130,6 +137,8 @@ LensDef ReceivingLensDef() {
   lens.label = "Receiving";
   lens.flags = {std::string(kReceivingLensFlag)};
   lens.probe_action = "list_purchase_orders";
+  lens.create_action = "create_receiving";
+  lens.entity_type = "receiving";
   lens.slo_p95_ms = 500;
   return lens;
 }

@@ -151,6 +151,8 @@ LensDef ShoppingListLensDef() {
   lens.label = "Shopping list";
   lens.flags = {std::string(kShoppingListLensFlag)};
   lens.probe_action = "list_shopping_list_items";
+  lens.create_action = "create_shopping_list_item";
+  lens.entity_type = "shopping_list_item";
   lens.slo_p95_ms = 500;
   return lens;
 }

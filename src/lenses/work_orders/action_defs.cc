@@ -132,6 +132,8 @@ LensDef WorkOrdersLensDef() {
   lens.label = "Work orders";
   lens.flags = {std::string(kWorkOrdersLensFlag)};
   lens.probe_action = "list_work_orders";
+  lens.create_action = "create_work_order";
+  lens.entity_type = "work_order";
   lens.slo_p95_ms = 500;
   return lens;
 }

@@ -37,7 +37,9 @@ TEST(RedactTest, LeavesOrdinaryTextAlone) {
        {R"({"action":"list_shopping_list_items","shopping_list":true,"mapping":"x"})",
         "GET /v1/actions/list?yacht_id=0190a000-0000-7000-8000-00000000000a&domain=parts",
         "internal_error: fault injected by CELESTE_FAULT_INJECTION (parts:500:1)",
-        R"({"token_type":"bearer","expires_in":3600})"}) {
+        R"({"token_type":"bearer","expires_in":3600})",
+        // Already redacted (a transcript's header line): not quoted a second time.
+        "authorization: [REDACTED]\ncookie: [REDACTED]"}) {
     EXPECT_EQ(RedactSecrets(text), text);
   }
 }
