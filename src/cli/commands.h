@@ -21,5 +21,6 @@ Command AddMonitorCommand(CLI::App& cli);
 std::vector<Command> AddOpsCommands(CLI::App& cli);
 std::vector<Command> AddAlertsCommands(CLI::App& cli);
 std::vector<Command> AddRolloutCommands(CLI::App& cli);
+Command AddStressCommand(CLI::App& cli);
 
 }  // namespace celeste

@@ -21,6 +21,8 @@
 #include <boost/beast/http/write.hpp>
 #include <boost/json/parse.hpp>
 
+#include "ops/beast_verb.h"
+
 namespace celeste {
 
 namespace beast = boost::beast;
@@ -38,28 +40,6 @@ std::string LowerAscii(std::string_view text) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
   }
   return out;
-}
-
-std::optional<http::verb> ToVerb(Method method) {
-  switch (method) {
-    case Method::kGet:
-      return http::verb::get;
-    case Method::kHead:
-      return http::verb::head;
-    case Method::kPost:
-      return http::verb::post;
-    case Method::kPut:
-      return http::verb::put;
-    case Method::kPatch:
-      return http::verb::patch;
-    case Method::kDelete:
-      return http::verb::delete_;
-    case Method::kOptions:
-      return http::verb::options;
-    case Method::kOther:
-      return std::nullopt;
-  }
-  return std::nullopt;
 }
 
 // The ways a kept-alive connection shows that the server had already closed it.
@@ -190,7 +170,7 @@ HttpClient& HttpClient::operator=(HttpClient&&) noexcept = default;
 
 Result<ClientResponse> HttpClient::Send(Method method, std::string_view target,
                                         std::string_view body, const KeyValues& headers) {
-  const std::optional<http::verb> verb = ToVerb(method);
+  const std::optional<http::verb> verb = ops::ToBeastVerb(method);
   if (!verb) return Status::Internal("HttpClient::Send needs a named method; use SendRaw");
 
   http::request<http::string_body> request{*verb, target, 11};

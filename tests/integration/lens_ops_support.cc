@@ -7,18 +7,16 @@
 
 namespace celeste::testing {
 
+std::string UrlOf(const TestServer& server) {
+  return "http://127.0.0.1:" + std::to_string(server.port());
+}
+
 std::vector<std::string> MonitorArgs(const TestServer& server,
                                      const std::vector<std::string>& extra) {
   const DemoYacht& a = server.yacht_a();
-  std::vector<std::string> args = {"monitor",
-                                   "--url",
-                                   "http://127.0.0.1:" + std::to_string(server.port()),
-                                   "--token",
-                                   server.TokenFor(a.users.at("manager")),
-                                   "--yacht",
-                                   a.id,
-                                   "--samples",
-                                   "2"};
+  std::vector<std::string> args = {
+      "monitor", "--url", UrlOf(server), "--token", server.TokenFor(a.users.at("manager")),
+      "--yacht", a.id,    "--samples",   "2"};
   args.insert(args.end(), extra.begin(), extra.end());
   return args;
 }

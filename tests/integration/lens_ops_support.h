@@ -1,5 +1,5 @@
-// What the Lens Ops tests share (monitor, alerts, rollout): the monitor's command line, and
-// a webhook receiver that is a real HTTP server.
+// What the Lens Ops tests share (monitor, alerts, rollout, stress, accept): the server's URL,
+// the monitor's command line, and a webhook receiver that is a real HTTP server.
 #pragma once
 
 #include <mutex>
@@ -10,6 +10,9 @@
 #include "integration/harness.h"
 
 namespace celeste::testing {
+
+// The server's base URL, as the ops tools' --url takes it.
+std::string UrlOf(const TestServer& server);
 
 // `celeste monitor` against `server` for its yacht A as that yacht's manager, two samples
 // per probe, then `extra` (no --db: server.Cli adds it).

@@ -20,10 +20,6 @@ namespace {
 constexpr const char* kAllLenses[] = {"shopping_list", "parts",     "receiving",  "certificates",
                                       "faults",        "equipment", "work_orders"};
 
-std::string UrlOf(const TestServer& server) {
-  return "http://127.0.0.1:" + std::to_string(server.port());
-}
-
 boost::json::object JsonObjectOf(const std::string& text) {
   auto json = ParseJson(text);
   return json && json->is_object() ? json->as_object() : boost::json::object{};
