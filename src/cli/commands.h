@@ -22,6 +22,7 @@ std::vector<Command> AddOpsCommands(CLI::App& cli);
 std::vector<Command> AddAlertsCommands(CLI::App& cli);
 std::vector<Command> AddRolloutCommands(CLI::App& cli);
 Command AddStressCommand(CLI::App& cli);
+Command AddAcceptCommand(CLI::App& cli);
 Command AddLensOpsCommand(CLI::App& cli);
 
 }  // namespace celeste

@@ -28,6 +28,7 @@ int main(int argc, char** argv) {
   for (auto& c : AddAlertsCommands(cli)) commands.push_back(c);
   for (auto& c : AddRolloutCommands(cli)) commands.push_back(c);
   commands.push_back(AddStressCommand(cli));
+  commands.push_back(AddAcceptCommand(cli));
   commands.push_back(AddLensOpsCommand(cli));
 
   try {
