@@ -103,6 +103,7 @@ App::App(Store& store, const Registry& registry, AppConfig config, const Clock& 
   RegisterActionRoutes(services_, [this](Method m, std::string p, ApiHandler h) { Add(m, p, h); });
   RegisterFlagRoutes(services_, [this](Method m, std::string p, ApiHandler h) { Add(m, p, h); });
   RegisterOpsRoutes(services_, [this](Method m, std::string p, ApiHandler h) { Add(m, p, h); });
+  RegisterSearchRoutes(services_, [this](Method m, std::string p, ApiHandler h) { Add(m, p, h); });
   RegisterDocumentRoutes(
       services_, [this](Method m, std::string p, ApiHandler h) { Add(m, p, h); },
       [this](Method m, std::string p, ApiHandler h, BodyOpener o) { Add(m, p, h, o); });

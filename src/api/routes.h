@@ -20,6 +20,8 @@ void RegisterAuthRoutes(Services& services, const AddRoute& add);
 void RegisterActionRoutes(Services& services, const AddRoute& add);
 // GET /v1/flags, PUT /v1/flags/{name}.
 void RegisterFlagRoutes(Services& services, const AddRoute& add);
+// GET /v1/search (one search box over every lens).
+void RegisterSearchRoutes(Services& services, const AddRoute& add);
 // GET /v1/ops/health, /v1/ops/health/history, /v1/ops/health/unhealthy (Lens Ops).
 void RegisterOpsRoutes(Services& services, const AddRoute& add);
 // POST /v1/documents (streamed upload), GET /v1/documents/{id}.

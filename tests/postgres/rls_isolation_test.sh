@@ -51,7 +51,7 @@ TENANT_TABLES=(pms_audit_log pms_audit_chain_heads pms_parts pms_shopping_list_i
                pms_work_order_notes pms_fault_history pms_work_order_history
                pms_certificates pms_yacht_settings pms_documents
                pms_health_checks pms_health_events pms_health_rollups
-               pms_alerts pms_alert_notifications)
+               pms_alerts pms_alert_notifications pms_search_entries)
 # Tables the application may not delete from at all (records, ledgers).
 NO_DELETE=" pms_audit_log pms_inventory_transactions pms_purchase_orders "
 NO_DELETE+="pms_purchase_order_items pms_receivings pms_receiving_lines "
@@ -219,7 +219,8 @@ declare -A ROWS=([pms_audit_log]=1 [pms_audit_chain_heads]=1 [pms_parts]=1
                  [pms_fault_history]=1 [pms_work_order_history]=2  # creation rows, by the triggers
                  [pms_certificates]=2 [pms_yacht_settings]=1 [pms_documents]=1
                  [pms_health_checks]=1 [pms_health_events]=1 [pms_health_rollups]=1
-                 [pms_alerts]=1 [pms_alert_notifications]=1)
+                 [pms_alerts]=1 [pms_alert_notifications]=1
+                 [pms_search_entries]=10)  # the triggers' entries of the records above
 declare -A UPDATE_B=(
   [pms_audit_chain_heads]="UPDATE pms_audit_chain_heads SET seq = seq + 1 WHERE yacht_id = '$B'"
   [pms_parts]="UPDATE pms_parts SET name = 'stolen' WHERE yacht_id = '$B'"
@@ -238,7 +239,8 @@ declare -A UPDATE_B=(
   [pms_yacht_settings]="UPDATE pms_yacht_settings SET certificate_warning_days = 0 WHERE yacht_id = '$B'"
   [pms_health_rollups]="UPDATE pms_health_rollups SET checks = 99 WHERE yacht_id = '$B'"
   [pms_alerts]="UPDATE pms_alerts SET summary = 'stolen' WHERE yacht_id = '$B'"
-  [pms_alert_notifications]="UPDATE pms_alert_notifications SET status = 'failed' WHERE yacht_id = '$B'")
+  [pms_alert_notifications]="UPDATE pms_alert_notifications SET status = 'failed' WHERE yacht_id = '$B'"
+  [pms_search_entries]="UPDATE pms_search_entries SET title = 'stolen' WHERE yacht_id = '$B'")
 declare -A INSERT_B=(
   [pms_audit_log]="INSERT INTO pms_audit_log (id, yacht_id, seq, action, entity_type, actor_id,
       actor_role, payload, signature, created_at, prev_hash, hash)
@@ -329,7 +331,10 @@ declare -A INSERT_B=(
   [pms_alert_notifications]="INSERT INTO pms_alert_notifications (id, yacht_id, alert_id, kind,
       severity, text, next_attempt_at, created_at, updated_at)
     VALUES (gen_random_uuid(), '$B', '0190a000-0000-7000-8000-0000000025bb', 'firing',
-            'critical', 'planted', now(), now(), now())")
+            'critical', 'planted', now(), now(), now())"
+  [pms_search_entries]="INSERT INTO pms_search_entries (yacht_id, entity_type, entity_id, lens_id,
+      title)
+    VALUES ('$B', 'part', gen_random_uuid(), 'parts', 'planted')")
 count_sql() {  # rows that are A's | rows that are B's
   echo "SELECT count(*) FILTER (WHERE yacht_id = '$A') || '|' ||
                count(*) FILTER (WHERE yacht_id = '$B') FROM $1"
