@@ -95,6 +95,7 @@ App::App(Store& store, const Registry& registry, AppConfig config, const Clock& 
       signatures_(directory_, throttle_, clock),
       dispatcher_(registry, store, flags_, signatures_, clock),
       faults_(std::move(config.faults)),
+      web_(config.web),
       services_{
           store,      registry, flags_, dispatcher_,      authenticator_,
           directory_, metrics_, clock,  config.documents, faults_.active() ? &faults_ : nullptr} {
@@ -144,6 +145,12 @@ Response App::Route(Request& request, std::string& route_name) {
   }
   Router::Match match = router_.Find(request.method, request.path);
   if (match.kind == Router::Match::Kind::kNoRoute) {
+    if (web_) {
+      if (std::optional<Response> file = web_->Serve(request)) {
+        route_name = "web";
+        return std::move(*file);
+      }
+    }
     return ErrorResponse(
         Status::Error(ErrorCode::kRouteNotFound, fmt::format("no route {}", request.path)),
         request.request_id);

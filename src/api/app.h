@@ -11,6 +11,7 @@
 #include "api/fault_injection.h"
 #include "api/metrics.h"
 #include "api/services.h"
+#include "api/web_files.h"
 #include "auth/authenticator.h"
 #include "auth/directory.h"
 #include "auth/throttle.h"
@@ -28,6 +29,8 @@ struct AppConfig {
   documents::DocumentStorage* documents = nullptr;
   // Fault injection (api/fault_injection.h); empty: none.
   std::vector<FaultRule> faults;
+  // The web app's files (api/web_files.h; not owned; outlives the App). Null: API only.
+  const WebFiles* web = nullptr;
 };
 
 class App {
@@ -65,6 +68,7 @@ class App {
   SignatureVerifier signatures_;
   Dispatcher dispatcher_;
   FaultInjector faults_;
+  const WebFiles* web_;
   Services services_;
   Router router_;
 };

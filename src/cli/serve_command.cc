@@ -2,6 +2,7 @@
 #include <cstdlib>
 #include <filesystem>
 #include <iostream>
+#include <optional>
 #include <thread>
 
 #include "api/app.h"
@@ -22,11 +23,15 @@ unsigned DefaultIoThreads() {
   return std::max(4u, 2u * std::max(1u, std::thread::hardware_concurrency()));
 }
 
+// Where `make build` puts the web app (web/, Vite), relative to the working directory.
+constexpr const char* kDefaultWebRoot = "web/dist";
+
 struct ServeOptions {
   CommonOptions common;
   std::string listen = "127.0.0.1:8080";
   std::string jwt_secret_file;
   std::string documents_dir;  // "" = documents::DefaultDocumentsRoot(db)
+  std::string web_root;       // "" = web/dist when it holds a build, else API only
   bool demo = false;
   unsigned threads = DefaultIoThreads();
   uint64_t body_limit = 1024 * 1024;
@@ -74,7 +79,18 @@ int Serve(const ServeOptions& o) {
     std::cerr << "celeste: WARNING: fault injection is on (" << kFaultInjectionEnv << "=" << spec
               << "); never run this on a real yacht\n";
   }
+  std::optional<WebFiles> web;
+  if (!o.web_root.empty()) {
+    if (Status s = WebFiles::Check(o.web_root); !s.ok()) return ReportError(s, o.common.json);
+    web.emplace(o.web_root);
+  } else if (WebFiles::Check(kDefaultWebRoot).ok()) {
+    web.emplace(kDefaultWebRoot);
+  }
+  Log(LogLevel::kInfo, web ? "serving the web app" : "no web app: the API only",
+      {{"web_root", web ? web->root().string() : ""}});
+
   AppConfig config;
+  config.web = web ? &*web : nullptr;
   config.faults = std::move(*faults);
   config.jwt.secret = *secret;
   config.documents = documents->get();
@@ -123,6 +139,8 @@ Command AddServeCommand(CLI::App& cli) {
       ->capture_default_str();
   cmd->add_option("--jwt-secret-file", o->jwt_secret_file,
                   "File holding the HS256 secret (else CELESTE_JWT_SECRET, else data/jwt-secret)");
+  cmd->add_option("--web-root", o->web_root,
+                  "The built web app to serve at / (default: web/dist when it holds a build)");
   cmd->add_option("--documents-dir", o->documents_dir,
                   "Where uploaded documents are stored (else CELESTE_DOCUMENTS_DIR, else "
                   "'documents' beside an SQLite database, else ./data/documents)")
