@@ -4,8 +4,6 @@
 // with its SIGNED action, passes the five signed steps and the flag toggles, leaving the flags
 // as they were; injected 500s fail the run with a clear case report and a non-zero 5xx line;
 // a server that does not answer fails it without a crash; usage errors exit 2.
-#include <stdlib.h>
-
 #include <algorithm>
 #include <filesystem>
 #include <fstream>
@@ -21,6 +19,7 @@
 #include "core/json.h"
 #include "integration/harness.h"
 #include "integration/lens_ops_support.h"
+#include "unit/store/temp_dir.h"
 
 namespace celeste::testing {
 namespace {
@@ -37,27 +36,6 @@ std::string ReadFile(const fs::path& path) {
   text << in.rdbuf();
   return text.str();
 }
-
-// A temporary folder, removed at the end (kept with CELESTE_KEEP_TEST_DIRS).
-class TempFolder {
- public:
-  TempFolder() {
-    std::string templ = (fs::temp_directory_path() / "celeste-accept-XXXXXX").string();
-    if (!mkdtemp(templ.data())) throw std::runtime_error("mkdtemp failed");
-    path_ = templ;
-  }
-  ~TempFolder() {
-    if (std::getenv("CELESTE_KEEP_TEST_DIRS")) return;
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  TempFolder(const TempFolder&) = delete;
-  TempFolder& operator=(const TempFolder&) = delete;
-  const std::string& path() const { return path_; }
-
- private:
-  std::string path_;
-};
 
 struct TestAccount {
   std::string role;
@@ -189,11 +167,11 @@ class AcceptTest : public IntegrationTest {
 };
 
 TEST_F(AcceptTest, ShoppingListPassesWithAnEvidenceFolderFreeOfSecrets) {
-  TempFolder tmp;
+  TempDir tmp;
   const std::vector<TestAccount> accounts = MakeAccounts(*server_, A().id);
-  const std::string evidence = tmp.path() + "/evidence";
+  const std::string evidence = tmp.File("evidence");
   RunResult r = RunCelesteCli(AcceptArgs(UrlOf(*server_), A().id, "shopping_list",
-                                         WriteAccounts(tmp.path(), accounts), evidence));
+                                         WriteAccounts(tmp.path().string(), accounts), evidence));
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   EXPECT_NE(r.out.find("PASS  gating:forbidden:approve_shopping_list_item  expected 403 "
                        "forbidden_role, got 403 forbidden_role"),
@@ -239,17 +217,17 @@ TEST_F(AcceptTest, ShoppingListPassesWithAnEvidenceFolderFreeOfSecrets) {
 }
 
 TEST_F(AcceptTest, FaultsPassTheSignedFlowAndTheFlagTogglesAndRestoreTheFlags) {
-  TempFolder tmp;
+  TempDir tmp;
   std::vector<TestAccount> accounts = MakeAccounts(*server_, A().id);
   // A captain of yacht B: isolation with one of B's real faults.
   accounts.push_back(MakeAccount(*server_, B().id, "foreign", "captain", 6));
-  const std::string evidence = tmp.path() + "/evidence";
+  const std::string evidence = tmp.File("evidence");
   const std::map<std::string, std::string> flags_before = FaultFlags();
   ASSERT_EQ(flags_before.size(), std::size(kFaultFlags));
 
-  RunResult r =
-      RunCelesteCli(AcceptArgs(UrlOf(*server_), A().id, "faults",
-                               WriteAccounts(tmp.path(), accounts), evidence, {"--toggle-flags"}));
+  RunResult r = RunCelesteCli(AcceptArgs(UrlOf(*server_), A().id, "faults",
+                                         WriteAccounts(tmp.path().string(), accounts), evidence,
+                                         {"--toggle-flags"}));
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   const boost::json::object summary = SummaryOf(evidence);
   EXPECT_EQ(summary.at("verdict"), "PASS") << ToJson(summary);
@@ -297,14 +275,14 @@ TEST_F(AcceptTest, FaultsPassTheSignedFlowAndTheFlagTogglesAndRestoreTheFlags) {
 // The committed profile drives the run (as the generated workflow does), and parts has an
 // idempotency key: two identical receipts, one audit row.
 TEST_F(AcceptTest, PartsPassFromTheCommittedProfileWithOneRowForARepeatedKey) {
-  TempFolder tmp;
+  TempDir tmp;
   const std::vector<TestAccount> accounts = MakeAccounts(*server_, A().id);
-  const std::string evidence = tmp.path() + "/evidence";
+  const std::string evidence = tmp.File("evidence");
   const std::string profile =
       (fs::path(CELESTE_TEST_DATA_DIR).parent_path().parent_path() / "ops/lenses/parts.json")
           .string();
   RunResult r = RunCelesteCli({"accept", "--url", UrlOf(*server_), "--yacht", A().id, "--profile",
-                               profile, "--accounts", WriteAccounts(tmp.path(), accounts),
+                               profile, "--accounts", WriteAccounts(tmp.path().string(), accounts),
                                "--evidence-dir", evidence});
   ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
   const boost::json::object summary = SummaryOf(evidence);
@@ -328,11 +306,11 @@ TEST_F(AcceptTest, InjectedServerErrorsFailTheRunWithACaseReport) {
   faulty.extra_args = {"--allow-fault-injection"};
   faulty.extra_env = {"CELESTE_FAULT_INJECTION=shopping_list:500:1"};
   TestServer server(faulty);  // its own server: the fixture's must stay free of 5xx
-  TempFolder tmp;
+  TempDir tmp;
   const std::vector<TestAccount> accounts = MakeAccounts(server, server.yacht_a().id);
-  const std::string evidence = tmp.path() + "/evidence";
+  const std::string evidence = tmp.File("evidence");
   RunResult r = RunCelesteCli(AcceptArgs(UrlOf(server), server.yacht_a().id, "shopping_list",
-                                         WriteAccounts(tmp.path(), accounts), evidence));
+                                         WriteAccounts(tmp.path().string(), accounts), evidence));
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE(r.out.find("FAIL  gating:forbidden:approve_shopping_list_item  expected 403 "
                        "forbidden_role, got 500 internal_error"),
@@ -361,12 +339,12 @@ TEST_F(AcceptTest, InjectedServerErrorsFailTheRunWithACaseReport) {
 }
 
 TEST_F(AcceptTest, AServerThatDoesNotAnswerFailsEveryCaseWithoutACrash) {
-  TempFolder tmp;
+  TempDir tmp;
   const std::vector<TestAccount> accounts = MakeAccounts(*server_, A().id);
-  const std::string evidence = tmp.path() + "/evidence";
+  const std::string evidence = tmp.File("evidence");
   // Port 1: nothing listens there, the connection is refused at once.
   RunResult r = RunCelesteCli(AcceptArgs("http://127.0.0.1:1", A().id, "shopping_list",
-                                         WriteAccounts(tmp.path(), accounts), evidence));
+                                         WriteAccounts(tmp.path().string(), accounts), evidence));
   EXPECT_EQ(r.exit_code, 1) << r.out << r.err;
   EXPECT_NE(r.out.find("FAIL  login:crew"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("no response"), std::string::npos) << r.out;
@@ -380,23 +358,23 @@ TEST_F(AcceptTest, AServerThatDoesNotAnswerFailsEveryCaseWithoutACrash) {
 }
 
 TEST_F(AcceptTest, UsageErrorsExitTwoAndLeaveNoFolder) {
-  TempFolder tmp;
+  TempDir tmp;
   const std::string url = UrlOf(*server_);
   // Accounts that need not exist: every case below stops before the first request.
-  const std::string good =
-      WriteAccounts(tmp.path(), {{"crew", "c@accept.test", "long-enough-secret-1", "1234"},
-                                 {"captain", "k@accept.test", "long-enough-secret-2", "123456"}});
-  const std::string bad_role = tmp.path() + "/bad-role.json";
+  const std::string good = WriteAccounts(
+      tmp.path().string(), {{"crew", "c@accept.test", "long-enough-secret-1", "1234"},
+                            {"captain", "k@accept.test", "long-enough-secret-2", "123456"}});
+  const std::string bad_role = tmp.File("bad-role.json");
   std::ofstream(bad_role) << R"({"bosun": {"email": "b@accept.test", "password": "x12345678"}})";
-  const std::string no_password = tmp.path() + "/no-password.json";
+  const std::string no_password = tmp.File("no-password.json");
   std::ofstream(no_password) << R"({"crew": {"email": "c@accept.test", "pin": "1234"}})";
-  const std::string not_json = tmp.path() + "/not-json.json";
+  const std::string not_json = tmp.File("not-json.json");
   std::ofstream(not_json) << "crew: c@accept.test";
-  const std::string used = tmp.path() + "/used";
+  const std::string used = tmp.File("used");
   fs::create_directories(used);
   std::ofstream(used + "/001-login-crew.http") << "an older run";
-  const std::string fresh = tmp.path() + "/fresh";
-  const std::string profile = tmp.path() + "/parts.json";
+  const std::string fresh = tmp.File("fresh");
+  const std::string profile = tmp.File("parts.json");
   std::ofstream(profile) << R"({"lens_id": "parts", "signed_action": "list_parts"})";
 
   struct Case {
@@ -407,8 +385,7 @@ TEST_F(AcceptTest, UsageErrorsExitTwoAndLeaveNoFolder) {
   const Case kCases[] = {
       {"unknown lens", AcceptArgs(url, A().id, "no_such_lens", good, fresh), "no lens named"},
       {"missing accounts file",
-       AcceptArgs(url, A().id, "shopping_list", tmp.path() + "/missing.json", fresh),
-       "cannot read"},
+       AcceptArgs(url, A().id, "shopping_list", tmp.File("missing.json"), fresh), "cannot read"},
       {"unknown role", AcceptArgs(url, A().id, "shopping_list", bad_role, fresh), "not a role"},
       {"no password", AcceptArgs(url, A().id, "shopping_list", no_password, fresh), "no password"},
       {"not JSON", AcceptArgs(url, A().id, "shopping_list", not_json, fresh), "JSON object"},

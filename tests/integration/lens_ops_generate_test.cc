@@ -7,6 +7,7 @@
 #include <sstream>
 
 #include "integration/harness.h"
+#include "unit/store/temp_dir.h"
 
 namespace celeste::testing {
 namespace {
@@ -15,14 +16,6 @@ namespace fs = std::filesystem;
 
 class LensOpsGenerateTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() / ("celeste-generate-" + RandomUuidV4());
-    fs::create_directories(dir_);
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(dir_, ec);
-  }
   RunResult Generate(std::vector<std::string> args) const {
     args.insert(args.begin(), {"lens-ops", "generate"});
     args.insert(args.end(), {"--output-dir", dir_.string()});
@@ -33,7 +26,8 @@ class LensOpsGenerateTest : public ::testing::Test {
     for (size_t at = text.find(what); at != std::string::npos; at = text.find(what, at + 1)) ++n;
     return n;
   }
-  fs::path dir_;
+  TempDir tmp_;
+  const fs::path dir_ = tmp_.path();
 };
 
 TEST_F(LensOpsGenerateTest, WritesOnceThenLeavesAloneAndCheckFindsDrift) {

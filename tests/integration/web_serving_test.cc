@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "integration/harness.h"
+#include "unit/store/temp_dir.h"
 
 namespace celeste::testing {
 namespace {
@@ -14,7 +15,6 @@ namespace fs = std::filesystem;
 class WebServingTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    root_ = fs::temp_directory_path() / ("celeste-web-" + RandomUuidV4());
     fs::create_directories(root_ / "assets");
     std::ofstream(root_ / "index.html") << "<!doctype html><div id=root></div>";
     std::ofstream(root_ / "assets" / "index-9c1e.js") << "export const app = 1;";
@@ -22,11 +22,7 @@ class WebServingTest : public ::testing::Test {
     options.extra_args = {"--web-root", root_.string()};
     server_ = std::make_unique<TestServer>(options);
   }
-  void TearDown() override {
-    server_.reset();
-    std::error_code ec;
-    fs::remove_all(root_, ec);
-  }
+  void TearDown() override { server_.reset(); }
   ClientResponse Get(const std::string& path) {
     HttpClient client = server_->Client();
     auto r = client.Get(path);
@@ -34,7 +30,8 @@ class WebServingTest : public ::testing::Test {
     return r.ok() ? *r : ClientResponse{};
   }
 
-  fs::path root_;
+  TempDir tmp_;
+  const fs::path root_ = tmp_.path();
   std::unique_ptr<TestServer> server_;
 };
 

@@ -3,8 +3,6 @@
 // refuses to mix with an older run.
 #include "ops/evidence.h"
 
-#include <stdlib.h>
-
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -13,6 +11,7 @@
 
 #include <gtest/gtest.h>
 
+#include "../store/temp_dir.h"
 #include "core/json.h"
 #include "ops/redact.h"
 
@@ -75,19 +74,11 @@ std::string ReadFile(const fs::path& path) {
   return text.str();
 }
 
-// A fresh directory under the system's temporary one, removed at the end of the test.
+// A fresh directory per test, removed at the end (unit/store/temp_dir.h).
 class EvidenceFolderTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    std::string templ = (fs::temp_directory_path() / "celeste-evidence-XXXXXX").string();
-    ASSERT_NE(mkdtemp(templ.data()), nullptr);
-    root_ = templ;
-  }
-  void TearDown() override {
-    std::error_code ec;
-    fs::remove_all(root_, ec);
-  }
-  fs::path root_;
+  celeste::testing::TempDir dir_;
+  const fs::path root_ = dir_.path();
 };
 
 TEST(EvidenceTranscriptTest, HidesEverySecretInHeadersAndBodies) {
