@@ -52,6 +52,9 @@ struct FieldDef {
   // (an array of lines). Used by the ops tools' generated payloads (ops/payload_generator.h);
   // "@ACTION" in it: the first id that READ action lists; "@today", "@today+Nd": that date.
   std::string example;
+  // kUuid: the entity type the id names ("part", "equipment", "user", ...), so that clients
+  // can offer a picker; "" when it names nothing a client can list.
+  std::string references;
 };
 
 // The signature record of CONTRACT §5, as stored in the audit row (never the PIN).

@@ -33,6 +33,13 @@ inline FieldDef Field(std::string name, FieldType type, std::string label) {
   return field;
 }
 
+// An id naming an entity of `entity_type` ("part", "user", ...): clients offer a picker.
+inline FieldDef IdField(std::string name, std::string entity_type, std::string label) {
+  FieldDef field = Field(std::move(name), FieldType::kUuid, std::move(label));
+  field.references = std::move(entity_type);
+  return field;
+}
+
 inline FieldDef Required(FieldDef field) {
   field.required = true;
   return field;

@@ -41,9 +41,7 @@ Status CheckRange(const FieldDef& f, double v) {
 Status CheckString(const FieldDef& f, const boost::json::value& v) {
   if (!v.is_string()) return Invalid(f, "must be a string");
   std::string_view s = v.get_string();
-  size_t limit = f.max_length
-                     ? f.max_length
-                     : (f.type == FieldType::kText ? kDefaultTextLimit : kDefaultStringLimit);
+  size_t limit = MaxLength(f);
   if (s.size() > limit) return Invalid(f, fmt::format("must be at most {} bytes", limit));
   if (f.required && IsBlank(s)) return Invalid(f, "must not be empty");
   // PostgreSQL text cannot hold U+0000, and no crew member types one.
@@ -102,6 +100,11 @@ Status CheckValue(const FieldDef& f, const boost::json::value& v) {
 
 }  // namespace
 
+size_t MaxLength(const FieldDef& f) {
+  if (f.max_length) return f.max_length;
+  return f.type == FieldType::kText ? kDefaultTextLimit : kDefaultStringLimit;
+}
+
 Status ValidatePayload(const ActionDef& action, const boost::json::object& payload) {
   for (const auto& kv : payload) {
     if (!action.FindField(kv.key())) {
@@ -137,6 +140,9 @@ boost::json::object DescribeField(const FieldDef& f) {
   if (f.min) out["min"] = *f.min;
   if (f.min_exclusive) out["min_exclusive"] = true;
   if (f.max) out["max"] = *f.max;
+  if (f.type == FieldType::kString || f.type == FieldType::kText) out["max_length"] = MaxLength(f);
+  if (!f.references.empty()) out["references"] = f.references;
+  if (f.type == FieldType::kArray && !f.example.empty()) out["example"] = f.example;
   return out;
 }
 

@@ -14,6 +14,9 @@ namespace celeste {
 // visited in declaration order, so the first error is deterministic.
 Status ValidatePayload(const ActionDef& action, const boost::json::object& payload);
 
+// The longest string or text value the field accepts, in bytes (200 / 10,000 by default).
+size_t MaxLength(const FieldDef& field);
+
 // The field as the contract's /v1/actions/list describes it.
 boost::json::object DescribeField(const FieldDef& field);
 

@@ -91,7 +91,15 @@ Result<Response> ListActions(Services& services, Request& request) {
        services.dispatcher.ActionsFor(m.role, m.yacht_id, request.QueryParam("domain"))) {
     actions.push_back(DescribeAction(*a));
   }
-  return JsonOk({{"actions", std::move(actions)}, {"role", RoleName(m.role)}});
+  // The lenses that are on for this yacht, in registry order: a client shows these and no
+  // other (docs/api.md, "Fields in /v1/actions/list").
+  boost::json::array lenses;
+  for (const LensDef& lens : services.registry.lenses()) {
+    if (!services.dispatcher.IsLensOn(lens, m.yacht_id)) continue;
+    lenses.push_back({{"id", lens.id}, {"label", lens.label}, {"entity_type", lens.entity_type}});
+  }
+  return JsonOk(
+      {{"actions", std::move(actions)}, {"role", RoleName(m.role)}, {"lenses", std::move(lenses)}});
 }
 
 Result<Response> Suggest(Services& services, Request& request) {

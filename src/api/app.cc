@@ -186,6 +186,11 @@ Response App::Route(Request& request, std::string& route_name) {
   return response;
 }
 
+void App::ShowDemoAccounts(boost::json::object accounts) {
+  demo_accounts_ = std::move(accounts);
+  services_.demo_accounts = &demo_accounts_;
+}
+
 Response App::Handle(Request&& request) {
   const auto started = std::chrono::steady_clock::now();
   AssignRequestId(request);

@@ -52,6 +52,9 @@ class App {
   Directory& directory() { return directory_; }
   Authenticator& authenticator() { return authenticator_; }
   Dispatcher& dispatcher() { return dispatcher_; }
+  // Lists the demo fleet's accounts at GET /v1/auth/demo-accounts (`serve --demo`). Call
+  // before the server starts.
+  void ShowDemoAccounts(boost::json::object accounts);
 
  private:
   void Add(Method method, std::string pattern, ApiHandler handler, BodyOpener opener = {});
@@ -69,6 +72,7 @@ class App {
   Dispatcher dispatcher_;
   FaultInjector faults_;
   const WebFiles* web_;
+  boost::json::object demo_accounts_;
   Services services_;
   Router router_;
 };

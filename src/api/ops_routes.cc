@@ -1,11 +1,14 @@
 // GET /v1/ops/health, /v1/ops/health/history, /v1/ops/health/unhealthy: what the monitor
-// recorded (health/health_record.h), for heads of department and managers.
+// recorded (health/health_record.h); GET /v1/ops/alerts and /v1/ops/rollouts: the open
+// alerts and each flag's latest rollout. For heads of department and managers.
 #include <boost/json/array.hpp>
 #include <charconv>
 
 #include "api/request_helpers.h"
 #include "api/routes.h"
+#include "health/alert_record.h"
 #include "health/health_record.h"
+#include "rollout/rollout_plan.h"
 
 namespace celeste {
 namespace {
@@ -152,6 +155,34 @@ Result<Response> UnhealthyLenses(Services& services, Request& request) {
   return JsonOk({{"yacht_id", m.yacht_id}, {"lenses", std::move(lenses)}});
 }
 
+// The yacht's open alerts (pending or firing), as `celeste alerts list` shows them.
+Result<Response> OpenAlertsRoute(Services& services, Request& request) {
+  CELESTE_ASSIGN_OR_RETURN(Membership m, ResolveOpsReader(services, request));
+  boost::json::array alerts;
+  CELESTE_RETURN_IF_ERROR(services.store.Run(TxMode::kRead, m.yacht_id, [&](Tx& tx) -> Status {
+    CELESTE_ASSIGN_OR_RETURN(auto open, health::OpenAlerts(tx, m.yacht_id, ""));
+    for (const auto& a : open) alerts.push_back(health::AlertJson(a));
+    return Status::OK();
+  }));
+  return JsonOk({{"yacht_id", m.yacht_id}, {"alerts", std::move(alerts)}});
+}
+
+// The latest rollout of every flag that has had one (running, paused or ended), in flag
+// name order. Rollouts are fleet-wide, as flags are.
+Result<Response> LatestRollouts(Services& services, Request& request) {
+  CELESTE_ASSIGN_OR_RETURN(Membership m, ResolveOpsReader(services, request));
+  boost::json::array rollouts;
+  const std::vector<FlagState> flags = services.flags.List();
+  CELESTE_RETURN_IF_ERROR(services.store.Run(TxMode::kRead, "", [&](Tx& tx) -> Status {
+    for (const FlagState& flag : flags) {
+      CELESTE_ASSIGN_OR_RETURN(auto latest, LatestRollout(tx, flag.name));
+      if (latest) rollouts.push_back(RolloutJson(*latest));
+    }
+    return Status::OK();
+  }));
+  return JsonOk({{"yacht_id", m.yacht_id}, {"rollouts", std::move(rollouts)}});
+}
+
 }  // namespace
 
 void RegisterOpsRoutes(Services& services, const AddRoute& add) {
@@ -161,6 +192,10 @@ void RegisterOpsRoutes(Services& services, const AddRoute& add) {
       [&services](Request& r) { return HealthHistory(services, r); });
   add(Method::kGet, "/v1/ops/health/unhealthy",
       [&services](Request& r) { return UnhealthyLenses(services, r); });
+  add(Method::kGet, "/v1/ops/alerts",
+      [&services](Request& r) { return OpenAlertsRoute(services, r); });
+  add(Method::kGet, "/v1/ops/rollouts",
+      [&services](Request& r) { return LatestRollouts(services, r); });
 }
 
 }  // namespace celeste

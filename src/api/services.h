@@ -1,6 +1,8 @@
 // The services route handlers use, owned by App. Route files take this, not App.
 #pragma once
 
+#include <boost/json/object.hpp>
+
 #include "actions/dispatcher.h"
 #include "actions/registry.h"
 #include "api/fault_injection.h"
@@ -26,6 +28,8 @@ struct Services {
   const Clock& clock;
   documents::DocumentStorage* documents = nullptr;  // null: no document storage configured
   FaultInjector* faults = nullptr;                  // null: no fault injection
+  // The demo fleet's sign-in table for GET /v1/auth/demo-accounts; null: not the demo fleet.
+  const boost::json::object* demo_accounts = nullptr;
 };
 
 // A route handler: errors travel as Status and become the envelope at one boundary.

@@ -29,6 +29,9 @@ const Sql kUpsertMembership{
 const Sql kMemberships{
     "SELECT m.yacht_id, y.name, m.role FROM memberships m JOIN yachts y ON y.id = m.yacht_id "
     "WHERE m.user_id = $1 AND m.active = TRUE ORDER BY y.name, m.yacht_id"};
+const Sql kYachtMembers{
+    "SELECT u.id, u.name, m.role FROM memberships m JOIN users u ON u.id = m.user_id "
+    "WHERE m.yacht_id = $1 AND m.active = TRUE AND u.active = TRUE ORDER BY u.name, u.id"};
 
 // Adds or updates a membership inside `tx`; not_found for an unknown yacht.
 Status InsertMembership(Tx& tx, std::string_view user_id, std::string_view yacht_id, Role role,
@@ -169,6 +172,19 @@ Result<std::optional<std::string>> Directory::FindYachtByCode(std::string_view c
   CELESTE_RETURN_IF_ERROR(store_.Run(TxMode::kRead, "", [&](Tx& tx) {
     CELESTE_ASSIGN_OR_RETURN(auto row, tx.QueryOne(kYachtByCode, {code}));
     if (row) out = row->Text(0);
+    return Status::OK();
+  }));
+  return out;
+}
+
+Result<std::vector<YachtMember>> Directory::ListMembers(std::string_view yacht_id) {
+  std::vector<YachtMember> out;
+  CELESTE_RETURN_IF_ERROR(store_.Run(TxMode::kRead, "", [&](Tx& tx) {
+    CELESTE_ASSIGN_OR_RETURN(Rows rows, tx.Query(kYachtMembers, {NormalizeUuid(yacht_id)}));
+    for (const Row& row : rows) {
+      auto role = ParseRole(row.Text(2));
+      if (role) out.push_back({row.Text(0), row.Text(1), *role});
+    }
     return Status::OK();
   }));
   return out;

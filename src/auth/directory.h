@@ -35,6 +35,13 @@ struct UserRecord {
   bool active = true;
 };
 
+// A member of a yacht as other members see them: no email, no hashes.
+struct YachtMember {
+  std::string user_id;
+  std::string name;
+  Role role = Role::kCrew;
+};
+
 class Directory {
  public:
   Directory(Store& store, const Clock& clock) : store_(store), clock_(clock) {}
@@ -56,6 +63,8 @@ class Directory {
   // user is unknown or inactive.
   Result<std::optional<Principal>> LoadPrincipal(std::string_view user_id);
   Result<std::optional<std::string>> FindYachtByCode(std::string_view code);
+  // The yacht's active members with active accounts, by name: who may be chosen to sign.
+  Result<std::vector<YachtMember>> ListMembers(std::string_view yacht_id);
 
  private:
   Store& store_;

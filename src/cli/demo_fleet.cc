@@ -1,5 +1,6 @@
 #include "cli/demo_fleet.h"
 
+#include <boost/json/array.hpp>
 #include <fmt/format.h>
 
 #include "core/uuid.h"
@@ -132,6 +133,17 @@ std::string FormatDemoLogins(const DemoFleet& fleet) {
     out += fmt::format("  {:<30} {:<16} {} ({})\n", l.email, l.role, l.yacht_name, l.yacht_id);
   }
   return out;
+}
+
+boost::json::object DemoAccountsJson(const DemoFleet& fleet) {
+  boost::json::array accounts;
+  for (const auto& l : fleet.logins) {
+    accounts.push_back({{"email", l.email}, {"role", l.role}, {"yacht_name", l.yacht_name}});
+  }
+  return {{"demo", true},
+          {"password", kDemoPassword},
+          {"pin", kDemoPin},
+          {"accounts", std::move(accounts)}};
 }
 
 }  // namespace celeste

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include <boost/json/object.hpp>
+
 #include "api/app.h"
 #include "core/result.h"
 
@@ -31,5 +33,9 @@ Result<DemoFleet> LoadDemoFleet(App& app, Store& store, const Clock& clock);
 
 // A table of the demo logins for people (email, role, yacht), with the password and PIN.
 std::string FormatDemoLogins(const DemoFleet& fleet);
+
+// The same for GET /v1/auth/demo-accounts: {"demo": true, "password", "pin", "accounts":
+// [{"email", "role", "yacht_name"}]}.
+boost::json::object DemoAccountsJson(const DemoFleet& fleet);
 
 }  // namespace celeste

@@ -103,6 +103,7 @@ int Serve(const ServeOptions& o) {
     auto fleet = LoadDemoFleet(app, *store, SystemClock::Instance());
     if (!fleet.ok()) return ReportError(fleet.status(), o.common.json);
     std::cout << FormatDemoLogins(*fleet) << std::flush;
+    app.ShowDemoAccounts(DemoAccountsJson(*fleet));
   }
   SetAccessLogEnabled(!o.quiet);
 

@@ -18,7 +18,7 @@ using namespace fields;  // NOLINT(google-build-using-namespace): the builders r
 RoleSet RenewalSigners() { return {Role::kCaptain, Role::kManager}; }
 
 FieldDef CertificateId() {
-  return Required(Field("certificate_id", FieldType::kUuid, "Certificate"));
+  return Required(IdField("certificate_id", "certificate", "Certificate"));
 }
 FieldDef Cursor() { return Text("cursor", "Next page", 64); }
 FieldDef Date(std::string name, std::string label) {
@@ -52,7 +52,7 @@ ActionDef AddCertificateDef() {
                    Date("issue_date", "Issue date"),
                    Date("expiry_date", "Expiry date"),
                    Enum("scope", "Vessel or crew", Names(certificates::kScopeNames)),
-                   Field("holder_user_id", FieldType::kUuid, "Holder (crew certificates)")};
+                   IdField("holder_user_id", "user", "Holder (crew certificates)")};
   action.search_keywords = {"add certificate",  "new certificate",    "record certificate",
                             "crew certificate", "vessel certificate", "certificate"};
   return action;

@@ -15,7 +15,7 @@ namespace {
 
 using namespace fields;  // NOLINT(google-build-using-namespace): the builders read as a DSL
 
-FieldDef EquipmentId() { return Required(Field("equipment_id", FieldType::kUuid, "Equipment")); }
+FieldDef EquipmentId() { return Required(IdField("equipment_id", "equipment", "Equipment")); }
 
 FieldDef IntegerIn(std::string name, std::string label, double min, double max) {
   FieldDef field = Field(std::move(name), FieldType::kInteger, std::move(label));
@@ -40,7 +40,7 @@ ActionDef AddEquipmentDef() {
   ActionDef action = Action("add_equipment", "Add equipment", Variant::kMutate, RoleSet::Hod(),
                             equipment::AddEquipment);
   action.fields = {Required(Text("name", "Name", 200)),
-                   Field("parent_id", FieldType::kUuid, "Part of"),
+                   IdField("parent_id", "equipment", "Part of"),
                    Text("system", "System", 100),
                    Text("manufacturer", "Manufacturer", 100),
                    Text("model", "Model", 100),

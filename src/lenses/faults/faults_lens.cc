@@ -14,8 +14,8 @@ namespace {
 
 using namespace fields;  // NOLINT(google-build-using-namespace): the builders read as a DSL
 
-FieldDef FaultId() { return Required(Field("fault_id", FieldType::kUuid, "Fault")); }
-FieldDef EquipmentId() { return Field("equipment_id", FieldType::kUuid, "Equipment"); }
+FieldDef FaultId() { return Required(IdField("fault_id", "fault", "Fault")); }
+FieldDef EquipmentId() { return IdField("equipment_id", "equipment", "Equipment"); }
 FieldDef Severity() {
   return Enum("severity", "Severity",
               std::vector<std::string>(std::begin(faults::kSeverityNames),
@@ -73,7 +73,7 @@ ActionDef CreateWorkOrderFromFaultDef() {
   action.fields = {FaultId(), Required(Text("title", "Work order title", 200)),
                    Enum("priority", "Priority", {"low", "normal", "high", "critical"}),
                    Field("due_date", FieldType::kDate, "Due date"),
-                   Field("assigned_to", FieldType::kUuid, "Assign to")};
+                   IdField("assigned_to", "user", "Assign to")};
   action.search_keywords = {"work order for fault", "raise work order", "fix fault",
                             "create work order from fault", "repair fault"};
   return action;

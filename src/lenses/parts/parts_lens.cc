@@ -15,7 +15,7 @@ using namespace fields;  // NOLINT(google-build-using-namespace): the builders r
 // Who may add catalog parts: heads of department and the purser.
 RoleSet CatalogEditors() { return RoleSet::Hod().With(Role::kPurser); }
 
-FieldDef PartId() { return Required(Field("part_id", FieldType::kUuid, "Part")); }
+FieldDef PartId() { return Required(IdField("part_id", "part", "Part")); }
 FieldDef Quantity() { return Required(PositiveQuantity("quantity", "Quantity")); }
 FieldDef Reference() { return Text("reference", "Reference (delivery note, PO...)", 200); }
 
@@ -49,7 +49,7 @@ ActionDef ReceivePartDef() {
 ActionDef ConsumePartDef() {
   ActionDef action =
       Action("consume_part", "Use stock", Variant::kMutate, RoleSet::All(), parts::ConsumePart);
-  action.fields = {PartId(), Quantity(), Field("work_order_id", FieldType::kUuid, "Work order"),
+  action.fields = {PartId(), Quantity(), IdField("work_order_id", "work_order", "Work order"),
                    Text("idempotency_key", "Idempotency key", 200), Reference()};
   action.search_keywords = {"consume part",    "use part",  "used spare",
                             "take from stock", "stock out", "fit part"};

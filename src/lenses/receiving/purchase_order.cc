@@ -37,7 +37,7 @@ const Sql kInsertOrderLine{
   "FROM pms_receiving_lines AS l JOIN pms_receivings AS r "         \
   "ON r.yacht_id = l.yacht_id AND r.id = l.receiving_id "           \
   "WHERE l.yacht_id = " YACHT " AND l.item_id = " ITEM " AND r.status = 'accepted'), 0) "
-#define CELESTE_ORDER_LINES(WITH_RELEASED)                            \
+#define CELESTE_ORDER_LINES(WITH_RELEASED) \
   "SELECT o.item_id, i.part_id, i.part_name, i.part_number, i.unit, " \
   "o.quantity_ordered, " \
   CELESTE_RECEIVED_FOR("o.yacht_id", "o.item_id")                                         \

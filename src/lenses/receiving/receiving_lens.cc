@@ -19,9 +19,9 @@ using namespace fields;  // NOLINT(google-build-using-namespace): the builders r
 RoleSet Buyers() { return RoleSet::Hod().With(Role::kPurser); }
 
 FieldDef OrderId() {
-  return Required(Field("purchase_order_id", FieldType::kUuid, "Purchase order"));
+  return Required(IdField("purchase_order_id", "purchase_order", "Purchase order"));
 }
-FieldDef ReceivingId() { return Required(Field("receiving_id", FieldType::kUuid, "Delivery")); }
+FieldDef ReceivingId() { return Required(IdField("receiving_id", "receiving", "Delivery")); }
 FieldDef Cursor() { return Text("cursor", "Next page", 64); }
 
 template <size_t N>
@@ -84,7 +84,7 @@ FieldDef Lines() {
 ActionDef CreateReceivingDef() {
   ActionDef action = Action("create_receiving", "Record delivery", Variant::kMutate, RoleSet::All(),
                             receiving::CreateReceiving);
-  action.fields = {Field("purchase_order_id", FieldType::kUuid, "Purchase order"),
+  action.fields = {IdField("purchase_order_id", "purchase_order", "Purchase order"),
                    Required(Lines()), Text("reference", "Delivery note", 100),
                    Field("notes", FieldType::kText, "Notes")};
   action.search_keywords = {"receive delivery", "delivery arrived", "goods received",
@@ -124,7 +124,7 @@ ActionDef ListReceivingsDef() {
   ActionDef action = Action("list_receivings", "Deliveries", Variant::kRead, RoleSet::All(),
                             receiving::ListReceivingsAction);
   action.fields = {StatusFilter(receiving::kReceivingStatusNames),
-                   Field("purchase_order_id", FieldType::kUuid, "Purchase order"), PageSize(),
+                   IdField("purchase_order_id", "purchase_order", "Purchase order"), PageSize(),
                    Cursor()};
   action.search_keywords = {"deliveries", "list deliveries", "pending deliveries",
                             "deliveries to sign", "receivings"};

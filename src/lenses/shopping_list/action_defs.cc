@@ -24,7 +24,9 @@ std::vector<std::string> StatusNames() {
   return names;
 }
 
-FieldDef ItemId() { return Required(Field("item_id", FieldType::kUuid, "Shopping list item")); }
+FieldDef ItemId() {
+  return Required(IdField("item_id", "shopping_list_item", "Shopping list item"));
+}
 
 FieldDef Urgency() { return Enum("urgency", "Urgency", {"low", "normal", "high", "critical"}); }
 
@@ -45,13 +47,13 @@ ActionDef CreateDef() {
       Required(Text("part_name", "Part name", 200)),
       Required(PositiveQuantity("quantity_requested", "Quantity")),
       Required(Enum("source_type", "Source", {"manual_add", "low_stock", "work_order", "fault"})),
-      Field("part_id", FieldType::kUuid, "Catalog part"),
+      IdField("part_id", "part", "Catalog part"),
       Text("part_number", "Part number", 100),
       Text("manufacturer", "Manufacturer", 200),
       Text("unit", "Unit", 50),
       Urgency(),
       RequiredByDate(),
-      Field("source_work_order_id", FieldType::kUuid, "Work order"),
+      IdField("source_work_order_id", "work_order", "Work order"),
       Field("notes", FieldType::kText, "Notes"),
   };
   // Not plain "shopping list": that one opens the list (list_shopping_list_items).

@@ -19,11 +19,9 @@ std::vector<std::string> Names(const std::string_view (&names)[N]) {
   return std::vector<std::string>(std::begin(names), std::end(names));
 }
 
-FieldDef WorkOrderId() { return Required(Field("work_order_id", FieldType::kUuid, "Work order")); }
+FieldDef WorkOrderId() { return Required(IdField("work_order_id", "work_order", "Work order")); }
 FieldDef Priority() { return Enum("priority", "Priority", Names(kPriorityNames)); }
-FieldDef Assignee(std::string label) {
-  return Field("assigned_to", FieldType::kUuid, std::move(label));
-}
+FieldDef Assignee(std::string label) { return IdField("assigned_to", "user", std::move(label)); }
 
 ActionDef Action(std::string id, std::string label, Variant variant, RoleSet allowed_roles,
                  ActionHandler handler) {
@@ -35,7 +33,7 @@ ActionDef CreateDef() {
   ActionDef action = Action("create_work_order", "Create work order", Variant::kMutate,
                             RoleSet::Hod(), CreateWorkOrderAction);
   action.fields = {Required(Text("title", "Title", 200)),
-                   Field("equipment_id", FieldType::kUuid, "Equipment"),
+                   IdField("equipment_id", "equipment", "Equipment"),
                    Field("description", FieldType::kText, "Description"),
                    Priority(),
                    Assignee("Assign to"),

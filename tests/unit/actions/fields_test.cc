@@ -46,6 +46,16 @@ FieldDef WithMaxLength(FieldDef f, size_t max_length) {
   return f;
 }
 
+FieldDef WithReferences(FieldDef f, std::string entity_type) {
+  f.references = std::move(entity_type);
+  return f;
+}
+
+FieldDef WithExample(FieldDef f, std::string example) {
+  f.example = std::move(example);
+  return f;
+}
+
 FieldDef WithEnum(FieldDef f, std::vector<std::string> values) {
   f.enum_values = std::move(values);
   return f;
@@ -316,8 +326,11 @@ TEST(FieldsTest, DescribeField) {
     return keys;
   };
   const Case kCases[] = {
-      {"plain string", Field("part_name", FieldType::kString, true), kBase, "string"},
-      {"text", Field("notes", FieldType::kText), kBase, "text"},
+      {"plain string", Field("part_name", FieldType::kString, true), plus({"max_length"}),
+       "string"},
+      {"text", Field("notes", FieldType::kText), plus({"max_length"}), "text"},
+      {"string with its own limit", WithMaxLength(Field("code", FieldType::kString), 16),
+       plus({"max_length"}), "string"},
       {"integer with min and max", WithMax(WithMin(Field("limit", FieldType::kInteger), 1), 100),
        plus({"min", "max"}), "integer"},
       {"number with exclusive min",
@@ -327,9 +340,13 @@ TEST(FieldsTest, DescribeField) {
       {"date", Field("required_by_date", FieldType::kDate), kBase, "date"},
       {"datetime", Field("at", FieldType::kDateTime), kBase, "datetime"},
       {"uuid", Field("item_id", FieldType::kUuid, true), kBase, "uuid"},
+      {"uuid naming an entity", WithReferences(Field("part_id", FieldType::kUuid), "part"),
+       plus({"references"}), "uuid"},
       {"enum", WithEnum(Field("urgency", FieldType::kEnum), {"low", "high"}), plus({"enum"}),
        "enum"},
       {"array", Field("tags", FieldType::kArray), kBase, "array"},
+      {"array with an example", WithExample(Field("lines", FieldType::kArray), R"([{"n": 1}])"),
+       plus({"example"}), "array"},
   };
   for (const auto& c : kCases) {
     const json::object out = DescribeField(c.field);
@@ -348,6 +365,18 @@ TEST(FieldsTest, DescribeField) {
     }
     if (c.field.min_exclusive) {
       EXPECT_TRUE(out.at("min_exclusive").as_bool()) << "case " << c.name;
+    }
+    if (c.field.type == FieldType::kString || c.field.type == FieldType::kText) {
+      const size_t want = c.field.max_length                 ? c.field.max_length
+                          : c.field.type == FieldType::kText ? 10000u
+                                                             : 200u;
+      EXPECT_EQ(out.at("max_length").to_number<size_t>(), want) << "case " << c.name;
+    }
+    if (!c.field.references.empty()) {
+      EXPECT_EQ(out.at("references").as_string(), c.field.references) << "case " << c.name;
+    }
+    if (!c.field.example.empty()) {
+      EXPECT_EQ(out.at("example").as_string(), c.field.example) << "case " << c.name;
     }
     if (c.field.type == FieldType::kEnum) {
       json::array want;
