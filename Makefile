@@ -4,13 +4,14 @@ DB ?= sqlite:./data/celeste.db
 LISTEN ?= 127.0.0.1:8080
 CTEST_PARALLEL ?= 2
 
-.PHONY: setup build run test unit integration bench clean format
+.PHONY: setup build run test unit integration web bench clean format
 
 setup:
 	@scripts/setup
 
 build: setup
 	@cmake --build $(BUILD_DIR)
+	@npm --prefix web run --silent build
 
 run: build
 	@$(BUILD_DIR)/celeste serve --db $(DB) --listen $(LISTEN) --demo
@@ -23,6 +24,9 @@ unit: build
 
 integration: build
 	@cd $(BUILD_DIR) && ctest --output-on-failure -L integration -j $(CTEST_PARALLEL)
+
+web: build
+	@cd $(BUILD_DIR) && ctest --output-on-failure -L web -j $(CTEST_PARALLEL)
 
 bench: build
 	@bench/run
