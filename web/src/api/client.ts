@@ -52,10 +52,12 @@ export class Api {
   constructor(
     private token: string | null = null,
     private readonly fetcher: Fetch = (input, init) => fetch(input, init),
+    /** Called when the server refuses this client's token (401): the session is over. */
+    private readonly onUnauthorized?: (error: ApiError) => void,
   ) {}
 
-  withToken(token: string | null): Api {
-    return new Api(token, this.fetcher);
+  withToken(token: string | null, onUnauthorized?: (error: ApiError) => void): Api {
+    return new Api(token, this.fetcher, onUnauthorized);
   }
 
   async request<T>(method: string, path: string, body?: unknown): Promise<T> {
@@ -81,7 +83,7 @@ export class Api {
     }
     if (!response.ok) {
       const e = (json ?? {}) as Record<string, unknown>;
-      throw new ApiError(
+      const error = new ApiError(
         response.status,
         typeof e.error_code === "string" ? e.error_code : "http_error",
         typeof e.message === "string" ? e.message : `The server answered ${response.status}.`,
@@ -89,6 +91,8 @@ export class Api {
         typeof e.request_id === "string" ? e.request_id : "",
         response.headers.get("Retry-After") ? Number(response.headers.get("Retry-After")) : undefined,
       );
+      if (response.status === 401 && this.token) this.onUnauthorized?.(error);
+      throw error;
     }
     return json as T;
   }

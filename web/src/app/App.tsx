@@ -10,13 +10,17 @@ import { LoginPage } from "../pages/LoginPage";
 import { SearchBox } from "../search/SearchBox";
 import { Link, Router, matchPath, useRouter } from "./router";
 import { SessionProvider, useSession } from "./session";
-import { Empty, words } from "./ui";
+import { ErrorBoundary } from "./ErrorBoundary";
+import { Empty, ErrorNote, words } from "./ui";
 
 export function App({ api }: { api?: Api }) {
   const client = useMemo(() => api ?? new Api(), [api]);
   return (
     <Router>
-      <SessionProvider api={client} loginPage={(onLogin) => <LoginPage api={client} onLogin={onLogin} />}>
+      <SessionProvider
+        api={client}
+        loginPage={(onLogin, notice) => <LoginPage api={client} onLogin={onLogin} notice={notice} />}
+      >
         <ActionHost>
           <Shell />
         </ActionHost>
@@ -26,7 +30,7 @@ export function App({ api }: { api?: Api }) {
 }
 
 function Header() {
-  const { user, memberships, membership, yachtId, switchYacht, lenses, logout } = useSession();
+  const { user, memberships, membership, yachtId, switchYacht, lenses, loaded, logout } = useSession();
   const { path } = useRouter();
   const isHod = HOD_ROLES.includes(membership.role);
   return (
@@ -58,11 +62,12 @@ function Header() {
         </button>
       </div>
       <nav aria-label="Lenses" className="lens-nav">
-        {lenses.map((l) => (
-          <Link key={l.id} to={`/lens/${l.id}`} aria-current={path === `/lens/${l.id}` ? "page" : undefined}>
-            {l.label}
-          </Link>
-        ))}
+        {loaded &&
+          lenses.map((l) => (
+            <Link key={l.id} to={`/lens/${l.id}`} aria-current={path === `/lens/${l.id}` ? "page" : undefined}>
+              {l.label}
+            </Link>
+          ))}
         {isHod && (
           <Link to="/ops" aria-current={path === "/ops" ? "page" : undefined}>
             Ops
@@ -75,9 +80,19 @@ function Header() {
 
 function Page() {
   const { path } = useRouter();
-  const { lenses, membership, loaded } = useSession();
-  if (path === "/") return <Home />;
+  const { lenses, membership, loaded, loadError, refresh } = useSession();
+  if (loadError) {
+    return (
+      <div>
+        <ErrorNote error={loadError} />
+        <button type="button" className="button" onClick={refresh}>
+          Try again
+        </button>
+      </div>
+    );
+  }
   if (!loaded) return <p className="loading">Loading…</p>;
+  if (path === "/") return <Home />;
   if (path === "/ops") {
     return HOD_ROLES.includes(membership.role) ? (
       <OpsDashboard />
@@ -129,7 +144,9 @@ function Shell() {
       <Header />
       <main id="main" tabIndex={-1}>
         {path !== "/" && <SearchBox compact />}
-        <Page />
+        <ErrorBoundary key={path}>
+          <Page />
+        </ErrorBoundary>
       </main>
     </>
   );

@@ -30,6 +30,15 @@ export function useRouter(): RouterValue {
   return useContext(RouterContext);
 }
 
+/** A path segment decoded; as typed when it is not valid percent-encoding ("%zz"). */
+function decodeSegment(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 /** Matches "/entity/:type/:id" against a path; the named segments, or null. */
 export function matchPath(pattern: string, path: string): Record<string, string> | null {
   const p = pattern.split("/").filter(Boolean);
@@ -37,7 +46,7 @@ export function matchPath(pattern: string, path: string): Record<string, string>
   if (p.length !== s.length) return null;
   const params: Record<string, string> = {};
   for (let i = 0; i < p.length; i++) {
-    if (p[i].startsWith(":")) params[p[i].slice(1)] = decodeURIComponent(s[i]);
+    if (p[i].startsWith(":")) params[p[i].slice(1)] = decodeSegment(s[i]);
     else if (p[i] !== s[i]) return null;
   }
   return params;

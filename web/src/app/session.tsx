@@ -20,6 +20,8 @@ export interface Session {
   lenses: LensInfo[];
   /** Whether actions and lenses are this yacht's (false until /v1/actions/list answers). */
   loaded: boolean;
+  /** Why /v1/actions/list failed for this yacht (refresh() asks again); null otherwise. */
+  loadError: unknown;
   /** Bumped after every successful action: views reload when it changes. */
   version: number;
   refresh: () => void;
@@ -47,6 +49,8 @@ export function useAction(actionId: string): ActionDef | undefined {
   return useSession().actions.find((a) => a.action_id === actionId);
 }
 
+export type SignIn = (token: string, user: User, memberships: Membership[]) => void;
+
 export function SessionProvider({
   api,
   children,
@@ -54,16 +58,25 @@ export function SessionProvider({
 }: {
   api: Api;
   children: ReactNode;
-  loginPage: (onLogin: (token: string, user: User, memberships: Membership[]) => void) => ReactNode;
+  /** The sign-in page; `notice` says why the last session ended, when it did not by choice. */
+  loginPage: (onLogin: SignIn, notice: string | null) => ReactNode;
 }) {
   const [state, setState] = useState<SessionState | null>(null);
   const [restoring, setRestoring] = useState(() => sessionStorage.getItem(TOKEN_KEY) !== null);
   const [actions, setActions] = useState<ActionDef[]>([]);
   const [lenses, setLenses] = useState<LensInfo[]>([]);
   const [loadedYacht, setLoadedYacht] = useState<string | null>(null);
+  const [loadError, setLoadError] = useState<unknown>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
 
-  const signIn = useCallback((token: string, user: User, memberships: Membership[]) => {
+  const signIn = useCallback<SignIn>((token, user, memberships) => {
+    if (memberships.length === 0) {
+      sessionStorage.removeItem(TOKEN_KEY);
+      setNotice("This account is not a member of any yacht now. Ask your captain or manager.");
+      return;
+    }
+    setNotice(null);
     const remembered = sessionStorage.getItem(YACHT_KEY);
     const yachtId = memberships.find((m) => m.yacht_id === remembered)?.yacht_id ?? memberships[0]?.yacht_id ?? "";
     sessionStorage.setItem(TOKEN_KEY, token);
@@ -76,7 +89,14 @@ export function SessionProvider({
     setActions([]);
     setLenses([]);
     setLoadedYacht(null);
+    setLoadError(null);
   }, []);
+
+  // Any 401 on a signed-in call (token expired, user removed): back to sign-in, saying why.
+  const expired = useCallback(() => {
+    logout();
+    setNotice("Your session has ended. Sign in again to continue.");
+  }, [logout]);
 
   // A reload keeps the session while the token is good.
   useEffect(() => {
@@ -86,30 +106,35 @@ export function SessionProvider({
       .withToken(token)
       .me()
       .then((me) => signIn(token, me.user, me.memberships))
-      .catch(() => sessionStorage.removeItem(TOKEN_KEY))
+      .catch((e: unknown) => {
+        // Only a refused token ends the session; a network blip during a reload does not.
+        if (e instanceof ApiError && e.status === 401) sessionStorage.removeItem(TOKEN_KEY);
+        else setNotice("The server could not be reached. Sign in again when you are back online.");
+      })
       .finally(() => setRestoring(false));
   }, [api, signIn]);
 
-  const authed = useMemo(() => (state ? api.withToken(state.token) : null), [api, state]);
+  const token = state?.token ?? null;
+  const authed = useMemo(() => (token ? api.withToken(token, expired) : null), [api, token, expired]);
 
   useEffect(() => {
     if (!authed || !state?.yachtId) return;
     let live = true;
-    authed
-      .actions(state.yachtId)
-      .then((list) => {
+    const yachtId = state.yachtId;
+    authed.actions(yachtId).then(
+      (list) => {
         if (!live) return;
         setActions(list.actions);
         setLenses(list.lenses ?? []);
-        setLoadedYacht(state.yachtId);
-      })
-      .catch((e: unknown) => {
-        if (e instanceof ApiError && e.status === 401) logout();
-      });
+        setLoadedYacht(yachtId);
+        setLoadError(null);
+      },
+      (e: unknown) => live && setLoadError(e),
+    );
     return () => {
       live = false;
     };
-  }, [authed, state?.yachtId, version, logout]);
+  }, [authed, state?.yachtId, version]);
 
   const value = useMemo<Session | null>(() => {
     if (!state || !authed) return null;
@@ -123,18 +148,24 @@ export function SessionProvider({
       actions,
       lenses,
       loaded: loadedYacht === state.yachtId,
+      loadError,
       version,
       refresh: () => setVersion((v) => v + 1),
       switchYacht: (yachtId: string) => {
         sessionStorage.setItem(YACHT_KEY, yachtId);
+        // Nothing of the previous yacht's registry may be offered on this one.
+        setActions([]);
+        setLenses([]);
+        setLoadedYacht(null);
+        setLoadError(null);
         setState((s) => (s ? { ...s, yachtId } : s));
       },
       logout,
     };
-  }, [state, authed, actions, lenses, loadedYacht, version, logout]);
+  }, [state, authed, actions, lenses, loadedYacht, loadError, version, logout]);
 
   if (restoring) return <p className="loading">Loading…</p>;
-  if (!value) return <>{loginPage(signIn)}</>;
+  if (!value) return <>{loginPage(signIn, notice)}</>;
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }
 

@@ -9,9 +9,12 @@ import { words } from "../app/ui";
 export function LoginPage({
   api,
   onLogin,
+  notice = null,
 }: {
   api: Api;
   onLogin: (token: string, user: User, memberships: Membership[]) => void;
+  /** Why the last session ended (expired token, lost membership), shown above the form. */
+  notice?: string | null;
 }) {
   const [email, setEmail] = useState("");
   const [password, setPassword] = useState("");
@@ -51,6 +54,11 @@ export function LoginPage({
     <main id="main" className="login">
       <h1>celeste</h1>
       <p className="tagline">Planned maintenance, from the tablet in your hand.</p>
+      {notice && (
+        <p role="status" className="notice">
+          {notice}
+        </p>
+      )}
       <form onSubmit={submit} aria-label="Sign in" noValidate>
         <label>
           Email

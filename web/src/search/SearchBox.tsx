@@ -21,7 +21,7 @@ interface Answers {
 
 /** Fetches both answers for `query` after a pause in typing; older answers are dropped. */
 function useSearch(query: string): { answers: Answers | null; error: unknown; busy: boolean } {
-  const { api, yachtId, lenses } = useSession();
+  const { api, yachtId } = useSession();
   const [answers, setAnswers] = useState<Answers | null>(null);
   const [error, setError] = useState<unknown>(null);
   const [busy, setBusy] = useState(false);
@@ -45,6 +45,7 @@ function useSearch(query: string): { answers: Answers | null; error: unknown; bu
         },
         (e: unknown) => {
           if (!live) return;
+          setAnswers(null);
           setError(e);
           setBusy(false);
         },
@@ -54,8 +55,14 @@ function useSearch(query: string): { answers: Answers | null; error: unknown; bu
       live = false;
       clearTimeout(timer);
     };
-  }, [api, yachtId, query, lenses]);
+  }, [api, yachtId, query]);
   return { answers, error, busy };
+}
+
+/** What a screen reader hears once answers arrive: "2 actions, 5 records". */
+function summary(actions: number, records: number): string {
+  const n = (count: number, one: string) => `${count} ${one}${count === 1 ? "" : "s"}`;
+  return `${n(actions, "action")}, ${n(records, "record")}`;
 }
 
 export function SearchBox({ compact = false }: { compact?: boolean }) {
@@ -71,6 +78,8 @@ export function SearchBox({ compact = false }: { compact?: boolean }) {
 
   function pick(s: Suggestion) {
     const action = actions.find((a) => a.action_id === s.action_id);
+    // The dialog gives focus back to what had it: the box, not the button about to vanish.
+    inputRef.current?.focus();
     setQuery("");
     if (action && action.variant !== "READ") {
       runAction({ action });
@@ -116,8 +125,10 @@ export function SearchBox({ compact = false }: { compact?: boolean }) {
         onChange={(e) => setQuery(e.target.value)}
         autoComplete="off"
       />
-      {open && (
-        <div id={panelId} ref={panelRef} className="search-panel" aria-live="polite" aria-busy={busy}>
+      <p className="visually-hidden" role="status">
+        {open && answers && !busy ? summary(suggestions.length + candidates.length, results.length) : ""}
+      </p>
+      <div id={panelId} ref={panelRef} className="search-panel" hidden={!open} aria-busy={busy}>
           {error ? <ErrorNote error={error} /> : null}
           {candidates.length > 0 && (
             <div className="candidates">
@@ -168,8 +179,7 @@ export function SearchBox({ compact = false }: { compact?: boolean }) {
           {answers && !busy && suggestions.length === 0 && candidates.length === 0 && results.length === 0 && (
             <p className="muted">Nothing matches “{answers.query}”. Try fewer or other words.</p>
           )}
-        </div>
-      )}
+      </div>
     </div>
   );
 }

@@ -1,5 +1,6 @@
 // Component tests speak to a scripted server through the app's own Api: each route answers
 // JSON (or the contract's error envelope), and every request is recorded for assertions.
+import { useMemo, useState } from "react";
 import type { ReactNode } from "react";
 import { render } from "@testing-library/react";
 import { ActionHost } from "../actions/ActionHost";
@@ -88,6 +89,7 @@ export function makeSession(server: FakeServer, overrides: Partial<Session> = {}
     actions: [] as ActionDef[],
     lenses: [] as LensInfo[],
     loaded: true,
+    loadError: null,
     version: 0,
     refresh: () => {},
     switchYacht: () => {},
@@ -96,13 +98,33 @@ export function makeSession(server: FakeServer, overrides: Partial<Session> = {}
   };
 }
 
+/**
+ * Holds the session's version as the real SessionProvider does: refresh() (called by the
+ * action host after a successful action) bumps it, so views reload as they would in the app.
+ */
+function LiveSession({ session, children }: { session: Session; children: ReactNode }) {
+  const [version, setVersion] = useState(session.version);
+  const value = useMemo<Session>(
+    () => ({
+      ...session,
+      version,
+      refresh: () => {
+        session.refresh();
+        setVersion((v) => v + 1);
+      },
+    }),
+    [session, version],
+  );
+  return <TestSession value={value}>{children}</TestSession>;
+}
+
 /** Renders UI inside a session, the router and the action host. */
 export function renderWithSession(ui: ReactNode, session: Session) {
   return render(
     <Router initialPath="/">
-      <TestSession value={session}>
+      <LiveSession session={session}>
         <ActionHost>{ui}</ActionHost>
-      </TestSession>
+      </LiveSession>
     </Router>,
   );
 }
