@@ -160,7 +160,7 @@ export interface DemoAccounts {
   demo: boolean;
   password?: string;
   pin?: string;
-  accounts: { email: string; name: string; yacht_name: string; role: Role }[];
+  accounts: { email: string; yacht_name: string; role: Role }[];
 }
 
 export type HealthStatus = "healthy" | "degraded" | "unhealthy" | "inconclusive" | "disabled";
