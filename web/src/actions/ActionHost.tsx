@@ -1,7 +1,7 @@
 // Opening an action from anywhere: a view asks for an action by id, the host shows its
 // modal (generated from the registry's field schema) and refreshes every view once the
 // server has accepted it. An action the caller's role may not initiate is never offered.
-import { createContext, useCallback, useContext, useMemo, useState } from "react";
+import { createContext, useCallback, useContext, useMemo, useRef, useState } from "react";
 import type { ReactNode } from "react";
 import type { ActionDef, ExecuteAnswer } from "../api/types";
 import { useSession } from "../app/session";
@@ -16,26 +16,39 @@ export interface ActionRequest {
   onDone?: (answer: ExecuteAnswer) => void;
 }
 
+/** One opening of the dialog: each gets a fresh modal (and so a fresh idempotency key). */
+interface Opening {
+  request: ActionRequest;
+  serial: number;
+}
+
 const ActionHostContext = createContext<(request: ActionRequest) => void>(() => {});
 
 export function ActionHost({ children }: { children: ReactNode }) {
   const { refresh } = useSession();
-  const [open, setOpen] = useState<ActionRequest | null>(null);
-  const close = useCallback(() => setOpen(null), []);
+  const [open, setOpen] = useState<Opening | null>(null);
+  const serial = useRef(0);
+  const run = useCallback((request: ActionRequest) => {
+    serial.current += 1;
+    setOpen({ request, serial: serial.current });
+  }, []);
+  // Only the dialog still showing may close itself: a late answer to an earlier one must not
+  // close the dialog opened since.
+  const closeIfShowing = (opening: Opening) => setOpen((current) => (current === opening ? null : current));
   return (
-    <ActionHostContext.Provider value={setOpen}>
+    <ActionHostContext.Provider value={run}>
       {children}
       {open && (
         <ActionModal
-          key={open.action.action_id}
-          action={open.action}
-          prefill={open.prefill}
-          entityId={open.entityId}
-          onClose={close}
+          key={open.serial}
+          action={open.request.action}
+          prefill={open.request.prefill}
+          entityId={open.request.entityId}
+          onClose={() => closeIfShowing(open)}
           onDone={(answer) => {
-            setOpen(null);
+            closeIfShowing(open);
             refresh();
-            open.onDone?.(answer);
+            open.request.onDone?.(answer);
           }}
         />
       )}

@@ -3,59 +3,24 @@
 import { getDefaultNormalizer, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { useState } from "react";
-import { describe, expect, it, vi } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { Api } from "../api/client";
 import type { Fetch } from "../api/client";
-import type { ActionDef, ExecuteAnswer } from "../api/types";
+import type { ActionDef, ExecuteAnswer, User } from "../api/types";
 import { FakeServer, TEST_USER, TEST_YACHT, envelope, makeSession, renderWithSession } from "../test/fakeServer";
 import { ActionModal } from "./ActionModal";
+import { executed, registryAction } from "./testRegistry";
 import { isRfc3339 } from "./validate";
 
-/** create_shopping_list_item as GET /v1/actions/list describes it. */
-const CREATE_ITEM: ActionDef = {
-  action_id: "create_shopping_list_item",
-  label: "Add to shopping list",
-  domain: "shopping_list",
-  variant: "MUTATE",
-  allowed_roles: ["crew", "chief_engineer", "chief_officer", "captain", "manager"],
-  signer_roles: [],
-  fields: [
-    { name: "part_name", type: "string", required: true, label: "Part name", max_length: 200 },
-    { name: "quantity_requested", type: "number", required: true, label: "Quantity", min: 0, min_exclusive: true },
-    {
-      name: "source_type",
-      type: "enum",
-      required: true,
-      label: "Source",
-      enum: ["manual_add", "low_stock", "work_order", "fault"],
-    },
-    { name: "part_id", type: "uuid", required: false, label: "Catalog part", references: "part" },
-    { name: "part_number", type: "string", required: false, label: "Part number", max_length: 100 },
-    { name: "urgency", type: "enum", required: false, label: "Urgency", enum: ["low", "normal", "high", "critical"] },
-    { name: "required_by_date", type: "date", required: false, label: "Required by" },
-    { name: "notes", type: "text", required: false, label: "Notes" },
-  ],
-  search_keywords: ["add to shopping list"],
-};
+const CREATE_ITEM = registryAction("create_shopping_list_item");
+const ADJUST_STOCK = registryAction("adjust_stock");
+const RECEIVE_PART = registryAction("receive_part");
+const APPROVE_ITEM = registryAction("approve_shopping_list_item");
+const RECORD_DELIVERY = registryAction("create_receiving");
 
 const PART_ID = "5b0f6a1c-2d3e-4f50-8a6b-7c8d9e0f1a2b";
+const ITEM_ID = "9d8c7b6a-5f4e-4d3c-8b2a-1f0e9d8c7b6a";
 const CHIEF = { user_id: "33333333-3333-4333-8333-333333333333", name: "Chris Chief", role: "chief_engineer" };
-
-/** adjust_stock: SIGNED, opened from a part page with part_id prefilled. */
-const ADJUST_STOCK: ActionDef = {
-  action_id: "adjust_stock",
-  label: "Adjust stock (stock-take)",
-  domain: "parts",
-  variant: "SIGNED",
-  allowed_roles: ["chief_engineer", "manager"],
-  signer_roles: ["chief_engineer", "captain", "manager"],
-  fields: [
-    { name: "part_id", type: "uuid", required: true, label: "Part", references: "part" },
-    { name: "new_quantity", type: "number", required: true, label: "Counted quantity", min: 0 },
-    { name: "reason", type: "string", required: true, label: "Reason", max_length: 500 },
-  ],
-  search_keywords: ["adjust stock"],
-};
 
 function createdItem(body: { payload: Record<string, unknown> }): ExecuteAnswer {
   return {
@@ -88,7 +53,12 @@ function queryField(label: string): HTMLElement | null {
 
 function setup(
   action: ActionDef,
-  options: { prefill?: Record<string, unknown>; entityId?: string; wrapFetch?: (fetch: Fetch) => Fetch } = {},
+  options: {
+    prefill?: Record<string, unknown>;
+    entityId?: string;
+    wrapFetch?: (fetch: Fetch) => Fetch;
+    user?: User;
+  } = {},
 ) {
   const server = new FakeServer();
   server.on("GET /v1/members", () => ({
@@ -97,8 +67,9 @@ function setup(
   }));
   const onClose = vi.fn();
   const onDone = vi.fn();
+  const refresh = vi.fn();
   const api = options.wrapFetch ? new Api("test-token", options.wrapFetch(server.fetch)) : server.api();
-  const session = makeSession(server, { api });
+  const session = makeSession(server, { api, refresh, user: options.user ?? TEST_USER });
   renderWithSession(
     <ActionModal
       action={action}
@@ -109,7 +80,7 @@ function setup(
     />,
     session,
   );
-  return { server, onClose, onDone, user: userEvent.setup() };
+  return { server, onClose, onDone, refresh, user: userEvent.setup() };
 }
 
 async function fillItem(user: ReturnType<typeof userEvent.setup>) {
@@ -255,7 +226,7 @@ describe("submitting a MUTATE action", () => {
   });
 
   it("shows any other refusal at the top as an alert with its request id", async () => {
-    const { server, user } = setup(CREATE_ITEM);
+    const { server, user, refresh } = setup(CREATE_ITEM);
     server.on("EXECUTE create_shopping_list_item", () =>
       envelope(503, "feature_disabled", "the shopping list is turned off for this yacht"),
     );
@@ -264,6 +235,66 @@ describe("submitting a MUTATE action", () => {
     const alert = await screen.findByRole("alert");
     expect(alert).toHaveTextContent("the shopping list is turned off for this yacht");
     expect(alert).toHaveTextContent("req-test");
+    expect(refresh).not.toHaveBeenCalled();
+  });
+
+  it("moves focus to a field the client check refused only once its error is on it", async () => {
+    const { user } = setup(CREATE_ITEM);
+    await user.type(field("Part name"), "Impeller");
+    await user.type(field("Quantity"), "0");
+    await user.selectOptions(field("Source"), "manual_add");
+    const quantity = field("Quantity");
+    const atFocus: (string | null)[] = [];
+    quantity.addEventListener("focus", () => atFocus.push(quantity.getAttribute("aria-invalid")));
+    await user.click(screen.getByRole("button", { name: "Add to shopping list" }));
+    expect(quantity).toHaveFocus();
+    expect(atFocus).toEqual(["true"]);
+    expect(quantity).toHaveAccessibleDescription("Quantity must be more than 0.");
+  });
+
+  it("reloads the views behind a refusal meaning they are stale, and keeps the dialog open", async () => {
+    const { server, user, refresh, onClose } = setup(APPROVE_ITEM, { prefill: { item_id: ITEM_ID, quantity_approved: 4 } });
+    server.on("EXECUTE approve_shopping_list_item", () =>
+      envelope(400, "invalid_state_transition", "cannot approve a shopping list item that is rejected", {
+        from: "rejected",
+        to: "approved",
+      }),
+    );
+    await user.click(screen.getByRole("button", { name: "Approve request" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("cannot approve a shopping list item that is rejected");
+    expect(refresh).toHaveBeenCalledTimes(1);
+    expect(onClose).not.toHaveBeenCalled();
+    expect(screen.getByRole("dialog", { name: "Approve request" })).toBeInTheDocument();
+  });
+
+  it("reloads the views when the record is gone", async () => {
+    const { server, user, refresh } = setup(APPROVE_ITEM, { prefill: { item_id: ITEM_ID, quantity_approved: 4 } });
+    server.on("EXECUTE approve_shopping_list_item", () =>
+      envelope(404, "not_found", `no shopping list item ${ITEM_ID}`, { field: "item_id" }),
+    );
+    await user.click(screen.getByRole("button", { name: "Approve request" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent(`no shopping list item ${ITEM_ID}`);
+    expect(refresh).toHaveBeenCalledTimes(1);
+  });
+
+  it("keeps Cancel and Escape from closing while the call is out", async () => {
+    let release: () => void = () => {};
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const { server, user, onClose, onDone } = setup(CREATE_ITEM, {
+      wrapFetch: (fetch) => async (input, init) => {
+        await gate;
+        return fetch(input, init);
+      },
+    });
+    server.on("EXECUTE create_shopping_list_item", (r) => createdItem(r.body as { payload: Record<string, unknown> }));
+    await fillItem(user);
+    await user.click(screen.getByRole("button", { name: "Add to shopping list" }));
+    expect(screen.getByRole("button", { name: "Cancel" })).toBeDisabled();
+    field("Part name").focus();
+    await user.keyboard("{Escape}");
+    expect(onClose).not.toHaveBeenCalled();
+    release();
+    await waitFor(() => expect(onDone).toHaveBeenCalledTimes(1));
   });
 
   it("disables the submit button and says so while the call is out", async () => {
@@ -290,7 +321,6 @@ describe("a SIGNED action", () => {
     server.on("EXECUTE adjust_stock", () => ADJUSTED);
     await toSignature(user);
     expect(screen.getByLabelText("Signer")).toHaveDisplayValue(/Casey Crew \(you\)/);
-    expect(screen.getByLabelText("PIN")).toHaveAttribute("type", "password");
     await sign(user, /Chris Chief/, "2468");
     await waitFor(() => expect(onDone).toHaveBeenCalledWith(ADJUSTED));
     const body = server.executed("adjust_stock")[0].body as {
@@ -324,6 +354,40 @@ describe("a SIGNED action", () => {
     await sign(user, /Chris Chief/, "12");
     expect(screen.getByLabelText("PIN")).toHaveAccessibleDescription("Enter the signer's PIN: 4 to 8 digits.");
     expect(server.executed("adjust_stock")).toHaveLength(0);
+  });
+
+  it("puts the cursor back in the PIN only once its error is on it", async () => {
+    const { user } = setup(ADJUST_STOCK, { prefill: { part_id: PART_ID } });
+    await toSignature(user);
+    const pin = screen.getByLabelText("PIN");
+    const atFocus: (string | null)[] = [];
+    await user.type(pin, "12");
+    pin.addEventListener("focus", () => atFocus.push(pin.getAttribute("aria-invalid")));
+    await user.click(screen.getByRole("button", { name: "Sign and submit" }));
+    expect(pin).toHaveFocus();
+    expect(atFocus).toEqual(["true"]);
+  });
+
+  it("takes the PIN in a field browsers do not offer to save as a password", async () => {
+    const { user } = setup(ADJUST_STOCK, { prefill: { part_id: PART_ID } });
+    await toSignature(user);
+    const pin = screen.getByRole("textbox", { name: "PIN" });
+    expect(pin).toHaveAttribute("type", "text");
+    expect(pin).toHaveClass("action-pin");
+    expect(pin).toHaveAttribute("inputmode", "numeric");
+    expect(pin).toHaveAttribute("autocomplete", "one-time-code");
+    expect(pin).toHaveAttribute("spellcheck", "false");
+  });
+
+  it("lists the signed-in member once, whatever the case of their id in the crew list", async () => {
+    const me: User = { id: "AB12CD34-1111-4111-8111-111111111111", email: "ana@celeste.demo", name: "Ana Bosun" };
+    const { server, user } = setup(ADJUST_STOCK, { prefill: { part_id: PART_ID }, user: me });
+    server.on("GET /v1/members", () => ({
+      yacht_id: TEST_YACHT,
+      members: [{ user_id: me.id.toLowerCase(), name: me.name, role: "crew" }, CHIEF],
+    }));
+    await toSignature(user);
+    expect(screen.getAllByRole("option", { name: /Ana Bosun/ })).toHaveLength(1);
   });
 
   it("explains invalid_signer_role with the signer's name, role and the roles needed", async () => {
@@ -394,6 +458,106 @@ describe("a SIGNED action", () => {
     expect(reason).toHaveAccessibleDescription("'reason' must not be empty");
     expect(reason).toHaveFocus();
     expect(screen.queryByLabelText("PIN")).not.toBeInTheDocument();
+  });
+});
+
+describe("an action with an idempotency key", () => {
+  const V4 = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+  const keyOf = (r: { body: unknown }) => (r.body as { payload: { idempotency_key: string } }).payload.idempotency_key;
+
+  afterEach(() => {
+    vi.unstubAllGlobals();
+  });
+
+  it("fills the key itself, offers no input for it and keeps it when the call is retried", async () => {
+    let attempts = 0;
+    const { server, user, onDone } = setup(RECEIVE_PART, { prefill: { part_id: PART_ID }, entityId: PART_ID });
+    server.on("EXECUTE receive_part", () => {
+      attempts += 1;
+      if (attempts === 1) throw new TypeError("Failed to fetch");
+      return { status: 201, json: executed("receive_part", PART_ID) };
+    });
+    expect(queryField("Idempotency key")).not.toBeInTheDocument();
+    expect(screen.queryByText("Idempotency key")).not.toBeInTheDocument();
+    await user.type(field("Quantity"), "3");
+    await user.click(screen.getByRole("button", { name: "Receive stock" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("The server could not be reached");
+    await user.click(screen.getByRole("button", { name: "Receive stock" }));
+    await waitFor(() => expect(onDone).toHaveBeenCalledTimes(1));
+    const [first, retry] = server.executed("receive_part");
+    expect(keyOf(first)).toMatch(V4);
+    expect(keyOf(retry)).toBe(keyOf(first));
+    expect((retry.body as { payload: unknown }).payload).toEqual({ part_id: PART_ID, quantity: 3, idempotency_key: keyOf(first) });
+  });
+
+  it("makes the key without crypto.randomUUID, which plain-HTTP pages do not have", async () => {
+    const { getRandomValues } = globalThis.crypto;
+    vi.stubGlobal("crypto", { getRandomValues: getRandomValues.bind(globalThis.crypto) });
+    const { server, user, onDone } = setup(RECEIVE_PART, { prefill: { part_id: PART_ID } });
+    server.on("EXECUTE receive_part", () => ({ status: 201, json: executed("receive_part", PART_ID) }));
+    await user.type(field("Quantity"), "1");
+    await user.click(screen.getByRole("button", { name: "Receive stock" }));
+    await waitFor(() => expect(onDone).toHaveBeenCalledTimes(1));
+    expect(keyOf(server.executed("receive_part")[0])).toMatch(V4);
+  });
+
+  it("says a retry that finds its first attempt booked is already recorded, and reloads the views", async () => {
+    const { server, user, onDone, onClose, refresh } = setup(RECEIVE_PART, { prefill: { part_id: PART_ID } });
+    server.on("EXECUTE receive_part", () =>
+      envelope(
+        409,
+        "duplicate",
+        "this idempotency_key was used by an earlier stock movement; nothing was recorded again",
+        { existing_id: "0193b000-0000-7000-8000-0000000000e1" },
+      ),
+    );
+    await user.type(field("Quantity"), "3");
+    await user.click(screen.getByRole("button", { name: "Receive stock" }));
+    expect(await screen.findByRole("status")).toHaveTextContent("Already recorded");
+    expect(screen.queryByRole("alert")).not.toBeInTheDocument();
+    expect(refresh).toHaveBeenCalledTimes(1);
+    expect(onDone).not.toHaveBeenCalled();
+    const close = screen.getByRole("button", { name: "Close" });
+    expect(close).toHaveFocus();
+    await user.click(close);
+    expect(onClose).toHaveBeenCalledTimes(1);
+  });
+
+  it("treats a duplicate of an action without a key as a refusal", async () => {
+    const addPart = registryAction("add_part");
+    const { server, user, refresh } = setup(addPart);
+    server.on("EXECUTE add_part", () =>
+      envelope(409, "duplicate", "the catalog already has a part with part number RAC-2040", { existing_id: PART_ID }),
+    );
+    await user.type(field("Part name"), "Fuel filter element");
+    await user.type(field("Part number"), "RAC-2040");
+    await user.click(screen.getByRole("button", { name: "Add part to catalog" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("the catalog already has a part with part number RAC-2040");
+    expect(screen.queryByRole("status")).not.toBeInTheDocument();
+    expect(refresh).toHaveBeenCalledTimes(1);
+  });
+});
+
+describe("a list field", () => {
+  it("starts empty when the registry's example holds stand-ins, showing it only as a placeholder", () => {
+    setup(RECORD_DELIVERY);
+    const lines = field("What arrived");
+    expect(lines).toHaveValue("");
+    expect(lines).toHaveAttribute("placeholder", '[{"part_id": "@list_parts", "quantity_received": 1}]');
+  });
+
+  it("shows the server's refusal of one item under the list", async () => {
+    const { server, user } = setup(RECORD_DELIVERY);
+    server.on("EXECUTE create_receiving", () =>
+      envelope(400, "invalid_field", "'lines[0].quantity_received' must be > 0", { field: "lines[0].quantity_received" }),
+    );
+    await user.click(field("What arrived"));
+    await user.paste(`[{"part_id": "${PART_ID}", "quantity_received": -2}]`);
+    await user.click(screen.getByRole("button", { name: "Record delivery" }));
+    const lines = field("What arrived");
+    await waitFor(() => expect(lines).toHaveAccessibleDescription("A JSON list. 'lines[0].quantity_received' must be > 0"));
+    expect(lines).toHaveAttribute("aria-invalid", "true");
+    expect(lines).toHaveFocus();
   });
 });
 

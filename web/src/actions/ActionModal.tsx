@@ -1,22 +1,34 @@
 // The dialog that runs one action, generated from the registry's field schema: the form
 // (checked here as the server would check it), then for SIGNED actions the signature step,
 // then the execute call. The server's refusals land next to the field they name, or at the
-// top with the request id to quote when reporting it.
+// top with the request id to quote when reporting it. A refusal that means the views are out
+// of date reloads them behind the dialog.
 import { useEffect, useId, useRef, useState } from "react";
 import type { FormEvent, KeyboardEvent } from "react";
 import { ApiError } from "../api/client";
 import type { ActionDef, ExecuteAnswer, FieldDef, Signature } from "../api/types";
+import { isUuid, newUuidV4 } from "../app/format";
+import { shortId } from "../app/members";
 import { useSession } from "../app/session";
 import { words } from "../app/ui";
 import { FieldInput } from "./FieldInput";
 import { SignatureStep } from "./SignatureStep";
 import { isSignatureError } from "./signatureErrors";
-import { initialValues, isUuid, toPayload, validateForm } from "./validate";
+import { initialValues, toPayload, validateForm } from "./validate";
 import type { FieldErrors, FormValue, FormValues } from "./validate";
 import "./actions.css";
 
 const FOCUSABLE =
   'a[href], button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
+
+/**
+ * The field the dialog fills itself (receive_part, consume_part): one fresh key per opening
+ * of the dialog, kept across its retries, so a retry after a lost answer is not booked twice.
+ */
+const IDEMPOTENCY_KEY = "idempotency_key";
+
+/** Refusals meaning the record changed under the view (gone, moved on, already there). */
+const STALE_VIEW_CODES = new Set(["not_found", "invalid_state_transition", "duplicate"]);
 
 /** A prefilled id names the record the action is about: shown, not edited. */
 function lockedFields(fields: FieldDef[], prefill: Record<string, unknown> = {}): Set<string> {
@@ -27,9 +39,21 @@ function lockedFields(fields: FieldDef[], prefill: Record<string, unknown> = {})
   );
 }
 
+/** The form's first values, with this opening's idempotency key when the action takes one. */
+function startValues(fields: FieldDef[], prefill: Record<string, unknown> = {}): FormValues {
+  const values = initialValues(fields, prefill);
+  if (fields.some((f) => f.name === IDEMPOTENCY_KEY)) values[IDEMPOTENCY_KEY] = newUuidV4();
+  return values;
+}
+
+/** The form field a server refusal is about: "lines[0].part_id" is about "lines". */
+function baseField(name: string): string {
+  return name.split(/[[.]/)[0];
+}
+
 /** One value of the summary, as a person reads it. */
 function shown(field: FieldDef, value: unknown) {
-  if (field.type === "uuid" && typeof value === "string") return <code title={value}>{value.slice(0, 8)}</code>;
+  if (field.type === "uuid" && typeof value === "string") return <code title={value}>{shortId(value)}</code>;
   if (typeof value === "boolean") return value ? "yes" : "no";
   if (Array.isArray(value)) return value.length === 1 ? "1 item" : `${value.length} items`;
   if (field.type === "enum") return words(value);
@@ -46,6 +70,24 @@ function TopError({ error }: { error: unknown }) {
   );
 }
 
+/** What the dialog says when a retry finds its first attempt already booked. */
+function AlreadyRecorded({ onClose }: { onClose: () => void }) {
+  const closeRef = useRef<HTMLButtonElement>(null);
+  useEffect(() => closeRef.current?.focus(), []);
+  return (
+    <>
+      <p role="status" className="action-done">
+        Already recorded: an earlier attempt reached the server, so nothing was recorded twice.
+      </p>
+      <div className="action-buttons">
+        <button ref={closeRef} type="button" className="button primary" onClick={onClose}>
+          Close
+        </button>
+      </div>
+    </>
+  );
+}
+
 export function ActionModal({
   action,
   prefill,
@@ -59,20 +101,23 @@ export function ActionModal({
   onClose: () => void;
   onDone: (answer: ExecuteAnswer) => void;
 }) {
-  const { api, yachtId } = useSession();
+  const { api, yachtId, refresh } = useSession();
   const [locked] = useState(() => lockedFields(action.fields, prefill));
-  const [values, setValues] = useState<FormValues>(() => initialValues(action.fields, prefill));
+  const [values, setValues] = useState<FormValues>(() => startValues(action.fields, prefill));
   const [errors, setErrors] = useState<FieldErrors>({});
   const [topError, setTopError] = useState<unknown>(null);
-  const [step, setStep] = useState<"form" | "sign">("form");
+  const [step, setStep] = useState<"form" | "sign" | "already_recorded">("form");
   const [busy, setBusy] = useState(false);
-  /** The element id to focus once the form step is showing again. */
+  /** The element id to focus once the form step shows it (after its error has rendered). */
   const [focusTarget, setFocusTarget] = useState<string | null>(null);
   const dialogRef = useRef<HTMLDivElement>(null);
   const id = useId();
   const titleId = `${id}-title`;
   const inputId = (name: string) => `${id}-field-${name}`;
   const signed = action.variant === "SIGNED";
+  const keyed = action.fields.some((f) => f.name === IDEMPOTENCY_KEY);
+  const editable = action.fields.filter((f) => !locked.has(f.name) && f.name !== IDEMPOTENCY_KEY);
+  const isEditable = (name: string) => editable.some((f) => f.name === name);
 
   // Focus moves into the dialog on open and back to whatever opened it on close.
   useEffect(() => {
@@ -82,7 +127,8 @@ export function ActionModal({
     return () => opener?.focus();
   }, []);
 
-  // Back on the form (a refusal naming a field, or "Back to form"), put the cursor there.
+  // Put the cursor on the field in trouble (or back on the form) once React has committed the
+  // error, so a screen reader reads the field with its aria-invalid and its message.
   useEffect(() => {
     if (focusTarget && step === "form") {
       document.getElementById(focusTarget)?.focus();
@@ -96,9 +142,9 @@ export function ActionModal({
   }
 
   function showServerError(error: unknown) {
-    const field = error instanceof ApiError ? error.field : undefined;
-    if (error instanceof ApiError && field && !locked.has(field) && action.fields.some((f) => f.name === field)) {
-      setErrors({ [field]: error.message });
+    const field = error instanceof ApiError && error.field ? baseField(error.field) : undefined;
+    if (field && isEditable(field)) {
+      setErrors({ [field]: (error as ApiError).message });
       setStep("form");
       setFocusTarget(inputId(field));
     } else {
@@ -117,7 +163,11 @@ export function ActionModal({
       onDone(answer);
     } catch (error) {
       if (signature && isSignatureError(error)) throw error; // the signature step says why
-      showServerError(error);
+      const code = error instanceof ApiError ? error.errorCode : "";
+      if (STALE_VIEW_CODES.has(code)) refresh();
+      // This dialog's key is already booked: an earlier attempt, whose answer was lost, did it.
+      if (code === "duplicate" && keyed) setStep("already_recorded");
+      else showServerError(error);
     } finally {
       setBusy(false);
     }
@@ -129,8 +179,8 @@ export function ActionModal({
     setErrors(found);
     const firstBad = action.fields.find((f) => found[f.name]);
     if (firstBad) {
-      if (locked.has(firstBad.name)) setTopError(new Error(found[firstBad.name]));
-      else document.getElementById(inputId(firstBad.name))?.focus();
+      if (isEditable(firstBad.name)) setFocusTarget(inputId(firstBad.name));
+      else setTopError(new Error(found[firstBad.name]));
       return;
     }
     setTopError(null);
@@ -141,7 +191,7 @@ export function ActionModal({
   function onKeyDown(e: KeyboardEvent<HTMLDivElement>) {
     if (e.key === "Escape") {
       e.preventDefault();
-      onClose();
+      if (!busy) onClose(); // a request in flight finishes first
     } else if (e.key === "Tab") {
       const focusable = Array.from(dialogRef.current?.querySelectorAll<HTMLElement>(FOCUSABLE) ?? []);
       if (focusable.length === 0) return;
@@ -161,9 +211,8 @@ export function ActionModal({
   // everything that is about to be signed, since the form is out of sight.
   const payload: Record<string, unknown> = step === "sign" ? toPayload(action.fields, values) : values;
   const summary = action.fields.filter((f) =>
-    step === "sign" ? payload[f.name] !== undefined : locked.has(f.name),
+    step === "sign" ? payload[f.name] !== undefined && f.name !== IDEMPOTENCY_KEY : locked.has(f.name),
   );
-  const editable = action.fields.filter((f) => !locked.has(f.name));
   const anyRequired = editable.some((f) => f.required);
   const submitId = `${id}-submit`;
 
@@ -196,7 +245,7 @@ export function ActionModal({
           </dl>
         )}
         {topError !== null && <TopError error={topError} />}
-        {step === "form" ? (
+        {step === "form" && (
           <form onSubmit={submitForm} noValidate>
             {anyRequired && (
               <p className="muted action-legend" aria-hidden="true">
@@ -214,7 +263,7 @@ export function ActionModal({
               />
             ))}
             <div className="action-buttons">
-              <button type="button" className="button" onClick={onClose}>
+              <button type="button" className="button" onClick={onClose} disabled={busy}>
                 Cancel
               </button>
               <button id={submitId} type="submit" className="button primary" disabled={busy} aria-busy={busy}>
@@ -222,9 +271,9 @@ export function ActionModal({
               </button>
             </div>
           </form>
-        ) : (
-          <SignatureStep action={action} onSign={send} onBack={backToForm} onCancel={onClose} />
         )}
+        {step === "sign" && <SignatureStep action={action} onSign={send} onBack={backToForm} onCancel={onClose} />}
+        {step === "already_recorded" && <AlreadyRecorded onClose={onClose} />}
       </div>
     </div>
   );

@@ -1,10 +1,12 @@
 // The second step of a SIGNED action (CONTRACT §5): who signs (the caller, or another crew
 // member on this same device), their PIN and an optional reason. Who may sign is shown from
-// the registry's signer_roles, but the server decides. The PIN lives only in this step's
-// state until it is sent, and is cleared as soon as it is.
+// the registry's signer_roles, but the server decides; the crew list is the yacht's members
+// (useMembers), so only the caller is offered if it cannot be read. The PIN lives only in this
+// step's state until it is sent, and is cleared as soon as it is.
 import { useEffect, useId, useRef, useState } from "react";
 import type { FormEvent } from "react";
 import type { ActionDef, Member, Signature } from "../api/types";
+import { useMembers } from "../app/members";
 import { useSession } from "../app/session";
 import { words } from "../app/ui";
 import { isSignatureError, signatureErrorMessage } from "./signatureErrors";
@@ -24,16 +26,17 @@ export function SignatureStep({
   onBack: () => void;
   onCancel: () => void;
 }) {
-  const { api, yachtId, user, membership } = useSession();
+  const { user, membership } = useSession();
+  const people = useMembers();
   const self: Member = { user_id: user.id, name: user.name, role: membership.role };
-  const [others, setOthers] = useState<Member[]>([]);
-  const [membersError, setMembersError] = useState<string | null>(null);
   const [signerId, setSignerId] = useState(user.id);
   const [pin, setPin] = useState("");
   const [reason, setReason] = useState("");
   const [pinError, setPinError] = useState<string | null>(null);
   const [refusal, setRefusal] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  /** Bumped to put the cursor back in the PIN once its error or the refusal has rendered. */
+  const [pinFocus, setPinFocus] = useState(0);
   const signerRef = useRef<HTMLSelectElement>(null);
   const pinRef = useRef<HTMLInputElement>(null);
   const id = useId();
@@ -43,20 +46,12 @@ export function SignatureStep({
   }, []);
 
   useEffect(() => {
-    let live = true;
-    api.members(yachtId).then(
-      (answer) => {
-        if (live) setOthers(answer.members.filter((m) => m.user_id !== user.id).sort((a, b) => a.name.localeCompare(b.name)));
-      },
-      (e: unknown) => {
-        if (live) setMembersError(e instanceof Error ? e.message : "The crew list could not be loaded.");
-      },
-    );
-    return () => {
-      live = false;
-    };
-  }, [api, yachtId, user.id]);
+    if (pinFocus > 0) pinRef.current?.focus();
+  }, [pinFocus]);
 
+  const others = [...people.values()]
+    .filter((m) => m.user_id.toLowerCase() !== user.id.toLowerCase())
+    .sort((a, b) => a.name.localeCompare(b.name));
   const members = [self, ...others];
   const signer = members.find((m) => m.user_id === signerId) ?? self;
   const canSign = (m: Member) => action.signer_roles.includes(m.role);
@@ -66,7 +61,7 @@ export function SignatureStep({
     setRefusal(null);
     if (!PIN.test(pin)) {
       setPinError("Enter the signer's PIN: 4 to 8 digits.");
-      pinRef.current?.focus();
+      setPinFocus((n) => n + 1);
       return;
     }
     setPinError(null);
@@ -84,7 +79,7 @@ export function SignatureStep({
             ? err.message
             : "The signature was refused.",
       );
-      pinRef.current?.focus();
+      setPinFocus((n) => n + 1);
     } finally {
       setBusy(false);
     }
@@ -123,16 +118,17 @@ export function SignatureStep({
             </option>
           ))}
         </select>
-        {membersError && <p className="muted">Only you are listed: {membersError}</p>}
       </div>
       <div className={`action-field${pinError ? " has-error" : ""}`}>
         <label htmlFor={`${id}-pin`}>PIN</label>
         <input
           id={`${id}-pin`}
           ref={pinRef}
-          type="password"
+          className="action-pin"
+          type="text"
           inputMode="numeric"
-          autoComplete="off"
+          autoComplete="one-time-code"
+          spellCheck={false}
           maxLength={8}
           aria-required="true"
           aria-invalid={!!pinError}
@@ -157,7 +153,7 @@ export function SignatureStep({
         />
       </div>
       <div className="action-buttons">
-        <button type="button" className="button" onClick={onCancel}>
+        <button type="button" className="button" onClick={onCancel} disabled={busy}>
           Cancel
         </button>
         <button type="button" className="button" onClick={onBack} disabled={busy}>

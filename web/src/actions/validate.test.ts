@@ -210,15 +210,20 @@ describe("initialValues", () => {
       f({ name: "part_name" }),
       f({ name: "quantity", type: "number" }),
       f({ name: "overdue", type: "boolean" }),
-      f({ name: "lines", type: "array", required: true, example: '[{"part_id": "@list_parts"}]' }),
-      f({ name: "item_ids", type: "array", example: "[]" }),
+      f({ name: "item_ids", type: "array", required: true, example: '["3f2a9c1e-0b6d-4e8a-9c1f-2d3e4f5a6b7c"]' }),
+      f({ name: "tags", type: "array", example: "[]" }),
     ];
     expect(initialValues(fields, { part_name: "Impeller", quantity: 3, overdue: true })).toEqual({
       part_name: "Impeller",
       quantity: "3",
       overdue: true,
-      lines: '[{"part_id": "@list_parts"}]',
-      item_ids: "",
+      item_ids: '["3f2a9c1e-0b6d-4e8a-9c1f-2d3e4f5a6b7c"]',
+      tags: "",
     });
+  });
+
+  it("leaves a required list empty when its example holds an ops-tool stand-in like @list_parts", () => {
+    const lines = f({ name: "lines", type: "array", required: true, example: '[{"part_id": "@list_parts", "quantity_received": 1}]' });
+    expect(initialValues([lines])).toEqual({ lines: "" });
   });
 });

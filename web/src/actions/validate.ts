@@ -3,6 +3,7 @@
 // the conversion of what the form holds (text, checkboxes) into the JSON payload the server
 // reads. The server stays the authority: whatever slips through is answered by it.
 import type { FieldDef } from "../api/types";
+import { isUuid } from "../app/format";
 
 /** What one control holds: text for every input, true/false for a checkbox. */
 export type FormValue = string | boolean;
@@ -14,7 +15,6 @@ const DEFAULT_STRING_BYTES = 200;
 const DEFAULT_TEXT_BYTES = 10000;
 const MAX_ARRAY_ITEMS = 500;
 
-const UUID = /^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$/;
 const DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 const RFC3339 = /^(\d{4}-\d{2}-\d{2})[Tt ](\d{2}):(\d{2}):(\d{2})(\.\d+)?(?:[Zz]|[+-](\d{2}):(\d{2}))$/;
 /** What <input type="datetime-local"> holds: a wall-clock time without an offset. */
@@ -24,10 +24,6 @@ const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
 export function byteLength(text: string): number {
   return new TextEncoder().encode(text).length;
-}
-
-export function isUuid(text: string): boolean {
-  return UUID.test(text);
 }
 
 function daysInMonth(year: number, month: number): number {
@@ -197,14 +193,21 @@ export function toPayload(fields: FieldDef[], values: FormValues): Record<string
   return payload;
 }
 
-/** What each control starts with: the prefilled value, else empty (a required list starts from the example). */
+/** An "@list_parts"-like stand-in the ops tools fill in: not a value a person can send. */
+const STAND_IN = /"@[^"]*"/;
+
+/**
+ * What each control starts with: the prefilled value, else empty. A required list starts from
+ * the registry's example, unless the example holds stand-ins (then it is only a placeholder).
+ */
 export function initialValues(fields: FieldDef[], prefill: Record<string, unknown> = {}): FormValues {
   const values: FormValues = {};
   for (const field of fields) {
     const given = prefill[field.name];
     if (field.type === "boolean") values[field.name] = given === true;
     else if (field.type === "array") {
-      values[field.name] = given !== undefined ? JSON.stringify(given) : field.required ? (field.example ?? "") : "";
+      const example = field.required && field.example && !STAND_IN.test(field.example) ? field.example : "";
+      values[field.name] = given !== undefined ? JSON.stringify(given) : example;
     } else if (field.type === "datetime" && typeof given === "string" && isRfc3339(given)) {
       values[field.name] = toLocalDateTime(given);
     } else if (typeof given === "string" || typeof given === "number") values[field.name] = String(given);

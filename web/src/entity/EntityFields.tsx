@@ -2,6 +2,7 @@
 // nested arrays (order lines, parts consumed...) as small tables. Ids become links to the
 // record they name or the member's name; raw ids and nested objects are left out.
 import type { ReactNode } from "react";
+import { isUuid, sentenceCase } from "../app/format";
 import { Link, entityPath } from "../app/router";
 import { day, when, words } from "../app/ui";
 import { ENTITY_TYPES, LINK_FIELDS, isUserField } from "./entityTypes";
@@ -9,7 +10,6 @@ import type { Detail, RowLink } from "./entityTypes";
 import { personName } from "../app/members";
 import type { People } from "../app/members";
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const ENUM_WORD = /^[a-z]+(_[a-z]+)+$/;
 /** Never shown; the status is the page's badge, so only the field list leaves it out. */
 const HIDDEN_COLUMNS = new Set(["id", "yacht_id", "download_url"]);
@@ -17,8 +17,7 @@ const HIDDEN_FIELDS = new Set([...HIDDEN_COLUMNS, "status"]);
 
 /** "quantity_requested" → "Quantity requested"; "parent_id" → "Parent". */
 export function fieldLabel(key: string): string {
-  const w = words(key.replace(/_id$/, ""));
-  return w.charAt(0).toUpperCase() + w.slice(1);
+  return sentenceCase(key.replace(/_id$/, ""));
 }
 
 type Scalar = string | number | boolean;
@@ -31,7 +30,7 @@ function isScalar(value: unknown): value is Scalar {
 function shown(key: string, value: unknown, hidden: Set<string> = HIDDEN_COLUMNS): value is Scalar {
   if (!isScalar(value) || value === "" || hidden.has(key)) return false;
   if (key in LINK_FIELDS || isUserField(key)) return true;
-  return !key.endsWith("_id") && !(typeof value === "string" && UUID.test(value));
+  return !key.endsWith("_id") && !(typeof value === "string" && isUuid(value));
 }
 
 function FieldValue({ name, value, people }: { name: string; value: Scalar; people: People }) {

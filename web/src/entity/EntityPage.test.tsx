@@ -2,15 +2,12 @@
 // registry allows, and what a missing lens or record looks like.
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
-import { ActionHost } from "../actions/ActionHost";
+import { CREW_ACTIONS, HOD_ACTIONS, executed } from "../actions/testRegistry";
 import type { ActionDef } from "../api/types";
-import { Router } from "../app/router";
-import { TestSession } from "../app/session";
 import { FakeServer, TEST_YACHT, envelope, makeSession, membership, renderWithSession } from "../test/fakeServer";
 import { EntityPage } from "./EntityPage";
+import type { HistoryEntry } from "./entityTypes";
 import {
-  CREW_ACTIONS,
-  HOD_ACTIONS,
   ITEM_HISTORY,
   ITEM_ID,
   MEMBERS,
@@ -18,8 +15,6 @@ import {
   PART_ID,
   RECEIVING_ID,
   SIGNED_ADJUST,
-  VIEW_ORDER,
-  VIEW_WORK_ORDER,
   WORK_ORDER_ID,
   auditEntry,
   item,
@@ -123,7 +118,7 @@ test("a head of department gets the actions that act on this record", async () =
     expect(within(actions).getByRole("button", { name })).toBeInTheDocument();
   }
   // An action whose id field names another type, or has none, is not offered here.
-  expect(within(actions).queryByRole("button", { name: "Adjust stock" })).not.toBeInTheDocument();
+  expect(within(actions).queryByRole("button", { name: "Adjust stock (stock-take)" })).not.toBeInTheDocument();
   expect(within(actions).queryByRole("button", { name: "Add to shopping list" })).not.toBeInTheDocument();
 });
 
@@ -156,7 +151,7 @@ test("a lens that is off says so and asks nothing", async () => {
   const server = itemServer();
   renderWithSession(
     <EntityPage entityType="fault" entityId={ITEM_ID} />,
-    makeSession(server, { actions: CREW_ACTIONS }),
+    makeSession(server, { actions: CREW_ACTIONS.filter((a) => a.domain !== "faults") }),
   );
   expect(screen.getByText("This lens is not available on this yacht.")).toBeInTheDocument();
   expect(server.requests.filter((r) => r.path === "/v1/actions/execute")).toHaveLength(0);
@@ -206,7 +201,7 @@ test("a work order shows its own history and links the parts consumed on it", as
     .on("GET /v1/members", () => ({ yacht_id: TEST_YACHT, members: MEMBERS }));
   renderWithSession(
     <EntityPage entityType="work_order" entityId={WORK_ORDER_ID} />,
-    makeSession(server, { actions: [...CREW_ACTIONS, VIEW_WORK_ORDER] }),
+    makeSession(server, { actions: CREW_ACTIONS }),
   );
   const history = await screen.findByRole("region", { name: "History" });
   const moves = within(history).getAllByRole("listitem");
@@ -228,7 +223,7 @@ test("a purchase order's lines open their requests and its deliveries open thems
     .on("GET /v1/members", () => ({ yacht_id: TEST_YACHT, members: MEMBERS }));
   renderWithSession(
     <EntityPage entityType="purchase_order" entityId={ORDER_ID} />,
-    makeSession(server, { actions: [...CREW_ACTIONS, VIEW_ORDER] }),
+    makeSession(server, { actions: CREW_ACTIONS }),
   );
   expect(await screen.findByRole("heading", { level: 1, name: "Purchase order to Marine Spares Ltd" })).toBeInTheDocument();
   const items = screen.getByRole("table", { name: "Items" });
@@ -244,29 +239,61 @@ test("a purchase order's lines open their requests and its deliveries open thems
   );
 });
 
-test("reloads the record after an action succeeded", async () => {
+test("approving on the page reloads the record, its history and its audit trail", async () => {
   let status = "under_review";
-  const server = itemServer().on("EXECUTE view_shopping_list_item", () => ({
-    success: true,
-    action: "view_shopping_list_item",
-    entity_id: ITEM_ID,
-    result: item({ status }),
-    request_id: "r",
-  }));
-  const session = makeSession(server, { membership: membership("captain"), actions: HOD_ACTIONS });
-  const page = (version: number) => (
-    <Router initialPath="/">
-      <TestSession value={{ ...session, version }}>
-        <ActionHost>
-          <EntityPage entityType="shopping_list_item" entityId={ITEM_ID} />
-        </ActionHost>
-      </TestSession>
-    </Router>
-  );
-  const { rerender } = renderWithSession(<EntityPage entityType="shopping_list_item" entityId={ITEM_ID} />, session);
-  expect(await screen.findByText("under review")).toBeInTheDocument();
-  status = "approved";
-  rerender(page(1));
-  await waitFor(() => expect(screen.getByText("approved")).toHaveClass("badge-ok"));
-  expect(server.executed("view_shopping_list_history")).toHaveLength(2);
+  let history: HistoryEntry[] = ITEM_HISTORY.history;
+  let audit = [auditEntry(1)];
+  const server = itemServer()
+    .on("EXECUTE view_shopping_list_item", () => ({
+      success: true,
+      action: "view_shopping_list_item",
+      entity_id: ITEM_ID,
+      result: item({ status }),
+      request_id: "r",
+    }))
+    .on("EXECUTE view_shopping_list_history", () => ({
+      success: true,
+      action: "view_shopping_list_history",
+      entity_id: ITEM_ID,
+      result: { item_id: ITEM_ID, history },
+      request_id: "r",
+    }))
+    .on("GET /v1/audit", () => ({ yacht_id: TEST_YACHT, entries: audit }))
+    .on("EXECUTE approve_shopping_list_item", () => {
+      status = "approved";
+      const at = "2026-12-04T10:00:00.000000Z";
+      history = [...history, { from_status: "under_review", to_status: "approved", actor_id: MEMBERS[1].user_id, actor_role: "captain", at, notes: null }];
+      audit = [...audit, auditEntry(2, { action: "approve_shopping_list_item", actor_id: MEMBERS[1].user_id, actor_role: "captain", created_at: at })];
+      return executed("approve_shopping_list_item", ITEM_ID, item({ status }));
+    });
+  renderItem(server, "captain", HOD_ACTIONS);
+  expect(await screen.findByText("under review")).toHaveClass("badge-warn");
+  const user = userEvent.setup();
+  await user.click(within(screen.getByRole("region", { name: "Actions" })).getByRole("button", { name: "Approve request" }));
+  const dialog = screen.getByRole("dialog", { name: "Approve request" });
+  await user.type(within(dialog).getByRole("spinbutton", { name: "Approved quantity" }), "4");
+  await user.click(within(dialog).getByRole("button", { name: "Approve request" }));
+  await waitFor(() => expect(screen.getByText("approved")).toHaveClass("badge", "badge-ok"));
+  const moves = within(screen.getByRole("region", { name: "History" })).getAllByRole("listitem");
+  expect(moves.at(-1)).toHaveTextContent(/under review →\s*to approved/);
+  const audited = await within(screen.getByRole("region", { name: "Audit trail" })).findAllByRole("listitem");
+  expect(audited.at(-1)).toHaveTextContent("Approve request");
+  expect(server.executed("view_shopping_list_item")).toHaveLength(2);
+});
+
+test("asks for the audit trail up to the server's limit and says when that cuts it", async () => {
+  const entries = Array.from({ length: 1000 }, (_, i) => auditEntry(i + 1, { id: `66666666-6666-4666-8666-${String(i + 1).padStart(12, "0")}` }));
+  const server = itemServer().on("GET /v1/audit", () => ({ yacht_id: TEST_YACHT, entries }));
+  renderItem(server, "crew", CREW_ACTIONS);
+  const audit = await screen.findByRole("region", { name: "Audit trail" });
+  expect(await within(audit).findByText("Showing the first 1,000 entries.")).toBeInTheDocument();
+  const asked = server.requests.find((r) => r.path === "/v1/audit")!;
+  expect(Object.fromEntries(asked.query)).toEqual({ yacht_id: TEST_YACHT, entity_id: ITEM_ID, limit: "1000" });
+});
+
+test("a short audit trail has no such note", async () => {
+  renderItem(itemServer(), "crew", CREW_ACTIONS);
+  const audit = await screen.findByRole("region", { name: "Audit trail" });
+  await within(audit).findAllByRole("listitem");
+  expect(within(audit).queryByText(/Showing the first/)).not.toBeInTheDocument();
 });

@@ -4,11 +4,12 @@
 import { ApiError } from "../api/client";
 import { ActionButton } from "../actions/ActionHost";
 import { useSession } from "../app/session";
+import { statusTone } from "../app/status";
 import { useLoad } from "../app/useLoad";
 import { Badge, Empty, ErrorNote, words } from "../app/ui";
 import { AuditTrail } from "./AuditTrail";
 import { EntityFields } from "./EntityFields";
-import { ENTITY_TYPES, applicableActions, statusTone } from "./entityTypes";
+import { ENTITY_TYPES, applicableActions } from "./entityTypes";
 import type { Detail, EntityTypeDef, HistoryEntry } from "./entityTypes";
 import { useMembers } from "../app/members";
 import type { People } from "../app/members";

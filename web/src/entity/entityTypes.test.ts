@@ -1,9 +1,13 @@
-// Which registry actions act on a record: derived from their required id fields only.
+// Which registry actions act on a record (derived from their required id fields only), and
+// the status a part's stock gives it.
 import type { ActionDef } from "../api/types";
-import { ENTITY_TYPES, applicableActions, statusTone } from "./entityTypes";
-import { ADJUST_STOCK, APPROVE_ITEM, CREATE_ITEM, HOD_ACTIONS, VIEW_ITEM } from "./testFixtures";
+import { HOD_ACTIONS, registryAction } from "../actions/testRegistry";
+import { statusTone } from "../app/status";
+import { ENTITY_TYPES, applicableActions } from "./entityTypes";
 
 const item = ENTITY_TYPES.shopping_list_item;
+const APPROVE_ITEM = registryAction("approve_shopping_list_item");
+const ADJUST_STOCK = registryAction("adjust_stock");
 
 test("every entity type names its lens's detail action and id field", () => {
   expect(
@@ -24,10 +28,16 @@ test("offers non-READ actions whose required uuid field references the type", ()
   expect(applicableActions(HOD_ACTIONS, item).map((a) => [a.action.action_id, a.field])).toEqual([
     ["review_shopping_list_item", "item_id"],
     ["approve_shopping_list_item", "item_id"],
+    ["reject_shopping_list_item", "item_id"],
     ["update_shopping_list_item", "item_id"],
   ]);
-  expect(applicableActions([VIEW_ITEM, CREATE_ITEM], item)).toEqual([]);
-  expect(applicableActions(HOD_ACTIONS, ENTITY_TYPES.part).map((a) => a.action.action_id)).toEqual(["adjust_stock"]);
+  expect(applicableActions([registryAction("view_shopping_list_item"), registryAction("create_shopping_list_item")], item)).toEqual([]);
+  expect(applicableActions(HOD_ACTIONS, ENTITY_TYPES.part).map((a) => a.action.action_id)).toEqual([
+    "receive_part",
+    "consume_part",
+    "adjust_stock",
+    "order_part_with_approval",
+  ]);
 });
 
 test("without `references`, the field named like the type's id field counts", () => {
@@ -44,9 +54,21 @@ test("an optional id field does not make an action apply", () => {
   expect(applicableActions([optional], ENTITY_TYPES.part)).toEqual([]);
 });
 
-test("status tones", () => {
-  expect(statusTone("approved")).toBe("ok");
+test("a part's status is the parts list's stock state, on the server's low-stock rule", () => {
+  const part = ENTITY_TYPES.part;
+  expect(part.status({ on_hand: 0, min_level: 2 })).toBe("out_of_stock");
+  expect(part.status({ on_hand: 2, min_level: 2 })).toBe("low_stock");
+  expect(part.status({ on_hand: 3, min_level: 2 })).toBe("in_stock");
+  expect(part.status({ on_hand: 0, min_level: 0 })).toBe("none_on_hand");
+  expect(part.status({ on_hand: 5, min_level: 0 })).toBe("in_stock");
+});
+
+test("a status has the same tone on a record's page as in its lens list", () => {
+  expect(statusTone("open")).toBe("warn");
+  expect(statusTone("closed")).toBe("ok");
   expect(statusTone("under_review")).toBe("warn");
   expect(statusTone("rejected")).toBe("bad");
   expect(statusTone("superseded")).toBe("muted");
+  expect(statusTone("out_of_stock")).toBe("bad");
+  expect(statusTone("a_status_nobody_knows")).toBe("muted");
 });

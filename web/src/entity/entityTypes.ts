@@ -2,7 +2,7 @@
 // owns it, which READ action shows it (and its id field), how to name it, and where its state
 // history lives. Read from the lens handlers under src/lenses/ and docs/api.md.
 import type { ActionDef, FieldDef } from "../api/types";
-import type { Tone } from "../app/ui";
+import { stockState } from "../app/status";
 
 export type Detail = Record<string, unknown>;
 
@@ -49,11 +49,11 @@ function statusField(detail: Detail): string | null {
   return typeof detail.status === "string" ? detail.status : null;
 }
 
-/** The parts lens has no stored status; view_low_stock's rule says when a part runs short. */
+/** The parts lens has no stored status: the stock state the parts list shows is the part's. */
 function partStatus(detail: Detail): string | null {
   const { on_hand, min_level } = detail;
   if (typeof on_hand !== "number" || typeof min_level !== "number") return null;
-  return min_level > 0 && on_hand <= min_level ? "low_stock" : "in_stock";
+  return stockState({ on_hand, min_level });
 }
 
 const TYPES: EntityTypeDef[] = [
@@ -175,40 +175,6 @@ export function isUserField(key: string): boolean {
     !(key in LINK_FIELDS) &&
     (key.endsWith("_by") || ["actor_id", "author_id", "assigned_to", "holder_user_id"].includes(key))
   );
-}
-
-const STATUS_TONES: Readonly<Record<string, Tone>> = {
-  approved: "ok",
-  fulfilled: "ok",
-  received: "ok",
-  accepted: "ok",
-  completed: "ok",
-  resolved: "ok",
-  closed: "ok",
-  valid: "ok",
-  in_stock: "ok",
-  requested: "warn",
-  under_review: "warn",
-  partially_fulfilled: "warn",
-  partially_received: "warn",
-  draft: "warn",
-  open: "warn",
-  acknowledged: "warn",
-  on_hold: "warn",
-  expiring: "warn",
-  low_stock: "warn",
-  ordered: "info",
-  work_ordered: "info",
-  planned: "info",
-  in_progress: "info",
-  rejected: "bad",
-  expired: "bad",
-  cancelled: "muted",
-  superseded: "muted",
-};
-
-export function statusTone(status: string): Tone {
-  return STATUS_TONES[status] ?? "info";
 }
 
 /** The id field through which an action acts on a record of this type, if it has one. */

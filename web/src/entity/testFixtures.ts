@@ -1,61 +1,8 @@
-// Test data shaped as the server answers it (src/lenses/shopping_list, src/lenses/parts,
-// GET /v1/audit, GET /v1/members), for the entity page's component tests.
-import type { ActionDef, AuditEntry, FieldDef, Member } from "../api/types";
+// Records shaped as the server answers them (src/lenses/shopping_list, parts, work_orders,
+// receiving, GET /v1/audit, GET /v1/members), for the entity page's component tests. The
+// actions come from the shared test registry (actions/testRegistry.ts).
+import type { AuditEntry, Member } from "../api/types";
 import { TEST_USER, TEST_YACHT } from "../test/fakeServer";
-
-const HOD = ["chief_engineer", "chief_officer", "captain", "manager"];
-const ALL = ["crew", "purser", ...HOD];
-
-function itemId(): FieldDef {
-  return { name: "item_id", type: "uuid", required: true, label: "Shopping list item", references: "shopping_list_item" };
-}
-
-function action(
-  action_id: string,
-  label: string,
-  variant: ActionDef["variant"],
-  allowed_roles: string[],
-  fields: FieldDef[],
-  domain = "shopping_list",
-): ActionDef {
-  return { action_id, label, domain, variant, allowed_roles, signer_roles: [], fields, search_keywords: [] };
-}
-
-export const VIEW_ITEM = action("view_shopping_list_item", "View request", "READ", ALL, [itemId()]);
-export const VIEW_HISTORY = action("view_shopping_list_history", "Request history", "READ", ALL, [itemId()]);
-export const CREATE_ITEM = action("create_shopping_list_item", "Add to shopping list", "MUTATE", ALL, [
-  { name: "part_name", type: "string", required: true, label: "Part name", max_length: 200 },
-  { name: "quantity_requested", type: "number", required: true, label: "Quantity", min: 0, min_exclusive: true },
-  { name: "part_id", type: "uuid", required: false, label: "Catalog part", references: "part" },
-]);
-export const REVIEW_ITEM = action("review_shopping_list_item", "Review request", "MUTATE", HOD, [
-  itemId(),
-  { name: "notes", type: "text", required: false, label: "Review notes" },
-]);
-export const APPROVE_ITEM = action("approve_shopping_list_item", "Approve request", "MUTATE", HOD, [
-  itemId(),
-  { name: "quantity_approved", type: "number", required: true, label: "Approved quantity", min: 0, min_exclusive: true },
-  { name: "approval_notes", type: "text", required: false, label: "Approval notes" },
-]);
-export const UPDATE_ITEM = action("update_shopping_list_item", "Change request", "MUTATE", ALL, [
-  itemId(),
-  { name: "quantity_requested", type: "number", required: false, label: "Quantity", min: 0, min_exclusive: true },
-]);
-export const VIEW_PART = action("view_part_detail", "View part", "READ", ALL, [
-  { name: "part_id", type: "uuid", required: true, label: "Part", references: "part" },
-], "parts");
-export const ADJUST_STOCK: ActionDef = {
-  ...action("adjust_stock", "Adjust stock", "SIGNED", [...HOD, "purser"], [
-    { name: "part_id", type: "uuid", required: true, label: "Part", references: "part" },
-    { name: "new_quantity", type: "number", required: true, label: "Counted quantity", min: 0 },
-    { name: "reason", type: "string", required: true, label: "Reason", max_length: 500 },
-  ], "parts"),
-  signer_roles: ["chief_engineer", "captain", "manager"],
-};
-
-/** What a head of department and a crew member may initiate with both lenses on. */
-export const HOD_ACTIONS = [VIEW_ITEM, VIEW_HISTORY, CREATE_ITEM, REVIEW_ITEM, APPROVE_ITEM, UPDATE_ITEM, VIEW_PART, ADJUST_STOCK];
-export const CREW_ACTIONS = [VIEW_ITEM, VIEW_HISTORY, CREATE_ITEM, UPDATE_ITEM, VIEW_PART];
 
 export const ITEM_ID = "33333333-3333-4333-8333-333333333333";
 export const PART_ID = "44444444-4444-4444-8444-444444444444";
@@ -178,10 +125,6 @@ export const SIGNED_ADJUST = auditEntry(1, {
 
 export const WORK_ORDER_ID = "88888888-8888-4888-8888-888888888888";
 
-export const VIEW_WORK_ORDER = action("view_work_order_detail", "View work order", "READ", ALL, [
-  { name: "work_order_id", type: "uuid", required: true, label: "Work order", references: "work_order" },
-], "work_orders");
-
 /** A work order as view_work_order_detail answers it: its own history and parts consumed. */
 export function workOrder(): Record<string, unknown> {
   return {
@@ -230,10 +173,6 @@ export function workOrder(): Record<string, unknown> {
 
 export const ORDER_ID = "aaaaaaaa-aaaa-4aaa-8aaa-aaaaaaaaaaaa";
 export const RECEIVING_ID = "bbbbbbbb-bbbb-4bbb-8bbb-bbbbbbbbbbbb";
-
-export const VIEW_ORDER = action("view_purchase_order", "View purchase order", "READ", ALL, [
-  { name: "purchase_order_id", type: "uuid", required: true, label: "Purchase order", references: "purchase_order" },
-], "receiving");
 
 /** A purchase order as view_purchase_order answers it. */
 export function purchaseOrder(): Record<string, unknown> {

@@ -3,7 +3,7 @@
 import { screen, within } from "@testing-library/react";
 import { FakeServer, TEST_USER, makeSession, membership, renderWithSession } from "../test/fakeServer";
 import { CertificatesView } from "./CertificatesView";
-import { CREW_ACTIONS, HOD_ACTIONS, readAnswer } from "./testActions";
+import { CREW_ACTIONS, HOD_ACTIONS, readAnswer } from "../actions/testRegistry";
 
 function certificate(n: number, certificate_type: string, expiry_date: string, status: string, days_to_expiry: number, overrides: Record<string, unknown> = {}) {
   return {

@@ -3,6 +3,7 @@
 // (list_certificates answers it as warning_days), not a number the app picks.
 import { ActionButton } from "../actions/ActionHost";
 import { Link, entityPath } from "../app/router";
+import { statusTone } from "../app/status";
 import { Badge, Empty, Loading, day } from "../app/ui";
 import type { Certificate } from "./lensTypes";
 import { MoreButton, usePagedList } from "./pagedList";
@@ -55,11 +56,11 @@ function CertificateRow({ certificate: c, warningDays }: { certificate: Certific
         <Link to={entityPath("certificate", c.id)} className="lens-row-title">
           {c.certificate_type}
         </Link>
-        {c.status === "expired" && <Badge tone="bad">Expired</Badge>}
+        {c.status === "expired" && <Badge tone={statusTone(c.status)}>Expired</Badge>}
         {c.status === "expiring" && (
-          <Badge tone="warn">{warningDays === undefined ? "Expiring" : `Expiring within ${warningDays} days`}</Badge>
+          <Badge tone={statusTone(c.status)}>{warningDays === undefined ? "Expiring" : `Expiring within ${warningDays} days`}</Badge>
         )}
-        {c.status === "superseded" && <Badge tone="muted">Superseded</Badge>}
+        {c.status === "superseded" && <Badge tone={statusTone(c.status)}>Superseded</Badge>}
       </div>
       <p className="lens-meta">
         <span>

@@ -5,7 +5,7 @@ import userEvent from "@testing-library/user-event";
 import { FakeServer, TEST_USER, makeSession, membership, renderWithSession } from "../test/fakeServer";
 import type { Recorded } from "../test/fakeServer";
 import { EquipmentTree } from "./EquipmentTree";
-import { CREW_ACTIONS, HOD_ACTIONS, readAnswer } from "./testActions";
+import { CREW_ACTIONS, HOD_ACTIONS, readAnswer } from "../actions/testRegistry";
 
 const ENGINE = "0193f000-0000-7000-8000-000000000001";
 const FUEL_SYSTEM = "0193f000-0000-7000-8000-000000000002";

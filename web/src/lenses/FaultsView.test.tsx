@@ -3,7 +3,7 @@
 import { screen, within } from "@testing-library/react";
 import { FakeServer, TEST_USER, makeSession, membership, renderWithSession } from "../test/fakeServer";
 import { FaultsView } from "./FaultsView";
-import { CREW_ACTIONS, readAnswer } from "./testActions";
+import { CREW_ACTIONS, readAnswer } from "../actions/testRegistry";
 
 function fault(n: number, title: string, severity: string, status: string) {
   return {
@@ -56,11 +56,11 @@ test("shows severity and status badges, linked to the fault", async () => {
   expect(link).toHaveAttribute("href", `/entity/fault/${FAULTS[3].id}`);
   const row = within(link.closest("li") as HTMLElement);
   expect(row.getByText("Critical severity")).toHaveClass("badge", "badge-bad");
-  expect(row.getByText("Open")).toHaveClass("badge-bad");
+  expect(row.getByText("Open")).toHaveClass("badge-warn");
   expect(row.getByText("Reported 2026-12-01")).toBeInTheDocument();
   const closed = within(screen.getByRole("link", { name: "Bilge alarm chirps" }).closest("li") as HTMLElement);
   expect(closed.getByText("Low severity")).toHaveClass("badge-muted");
-  expect(closed.getByText("Closed")).toHaveClass("badge-muted");
+  expect(closed.getByText("Closed")).toHaveClass("badge-ok");
 });
 
 test("offers reporting a fault", async () => {

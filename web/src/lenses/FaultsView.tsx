@@ -3,7 +3,9 @@
 import { ActionButton } from "../actions/ActionHost";
 import { Link, entityPath } from "../app/router";
 import { Badge, Empty, Loading, day } from "../app/ui";
-import { label, levelTone, statusTone } from "./labels";
+import { sentenceCase } from "../app/format";
+import { statusTone } from "../app/status";
+import { levelTone } from "./labels";
 import type { Fault } from "./lensTypes";
 import { MoreButton, usePagedList } from "./pagedList";
 import "./lenses.css";
@@ -39,8 +41,8 @@ export function FaultsView() {
                     <Link to={entityPath("fault", fault.id)} className="lens-row-title">
                       {fault.title}
                     </Link>
-                    <Badge tone={levelTone(fault.severity)}>{label(fault.severity)} severity</Badge>
-                    <Badge tone={statusTone(fault.status)}>{label(fault.status)}</Badge>
+                    <Badge tone={levelTone(fault.severity)}>{sentenceCase(fault.severity)} severity</Badge>
+                    <Badge tone={statusTone(fault.status)}>{sentenceCase(fault.status)}</Badge>
                   </div>
                   <p className="lens-meta muted">Reported {day(fault.reported_at)}</p>
                 </li>

@@ -1,11 +1,11 @@
 // The parts list against a scripted server: stock badges, the low-stock filter and search sent
 // as list_parts' own fields, and the per-part actions the registry offers.
-import { screen, within } from "@testing-library/react";
+import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { FakeServer, TEST_USER, makeSession, membership, renderWithSession } from "../test/fakeServer";
 import type { Recorded } from "../test/fakeServer";
 import { PartsView } from "./PartsView";
-import { CREW_ACTIONS, HOD_ACTIONS, readAnswer } from "./testActions";
+import { CREW_ACTIONS, HOD_ACTIONS, executed, readAnswer } from "../actions/testRegistry";
 
 function part(id: string, name: string, on_hand: number, min_level: number, overrides: Record<string, unknown> = {}) {
   return {
@@ -113,7 +113,7 @@ test("adds a low part to the shopping list with its catalog details", async () =
   await screen.findByRole("link", { name: "Fuel filter element" });
   await userEvent.click(within(row("Fuel filter element")).getByRole("button", { name: "Add to shopping list" }));
   const dialog = screen.getByRole("dialog", { name: "Add to shopping list" });
-  await userEvent.type(within(dialog).getByRole("spinbutton", { name: /quantity_requested/ }), "4");
+  await userEvent.type(within(dialog).getByRole("spinbutton", { name: "Quantity" }), "4");
   await userEvent.click(within(dialog).getByRole("button", { name: "Add to shopping list" }));
   expect(s.executed("create_shopping_list_item")[0].body).toMatchObject({
     payload: {
@@ -128,20 +128,60 @@ test("adds a low part to the shopping list with its catalog details", async () =
   });
 });
 
-test("receives stock with a fresh idempotency key", async () => {
-  const s = server().on("EXECUTE receive_part", () => ({
-    status: 201,
-    json: { success: true, action: "receive_part", entity_id: FILTER.id, result: {}, audit_id: "a", request_id: "r" },
-  }));
+test("each Receive stock dialog books with its own key, and a retry in one dialog reuses its key", async () => {
+  let answered = 0;
+  const s = server().on("EXECUTE receive_part", () => {
+    answered += 1;
+    if (answered === 1) throw new TypeError("Failed to fetch"); // the first answer is lost
+    return { status: 201, json: executed("receive_part", FILTER.id) };
+  });
   renderAs(s, "crew");
+  const user = userEvent.setup();
   await screen.findByRole("link", { name: "Fuel filter element" });
-  await userEvent.click(within(row("Fuel filter element")).getByRole("button", { name: "Receive stock" }));
+  async function receive(quantity: string, tries: number) {
+    await user.click(within(row("Fuel filter element")).getByRole("button", { name: "Receive stock" }));
+    const dialog = screen.getByRole("dialog", { name: "Receive stock" });
+    await user.type(within(dialog).getByRole("spinbutton", { name: "Quantity" }), quantity);
+    for (let i = 0; i < tries; i += 1) await user.click(within(dialog).getByRole("button", { name: "Receive stock" }));
+    await waitFor(() => expect(screen.queryByRole("dialog")).not.toBeInTheDocument());
+  }
+  await receive("3", 2);
+  await receive("1", 1);
+  const keys = s.executed("receive_part").map((r) => (r.body as { payload: { idempotency_key: string } }).payload.idempotency_key);
+  expect(keys).toHaveLength(3);
+  expect(keys[1]).toBe(keys[0]);
+  expect(keys[2]).not.toBe(keys[0]);
+  expect(keys.every((k) => /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/.test(k))).toBe(true);
+  expect(s.executed("receive_part")[0].body).toMatchObject({ payload: { part_id: FILTER.id, quantity: 3 } });
+});
+
+test("receiving stock reloads the list with the new stock level", async () => {
+  let onHand = FILTER.on_hand;
+  const s = new FakeServer()
+    .on("EXECUTE list_parts", () => readAnswer("list_parts", { parts: [{ ...FILTER, on_hand: onHand }], next_cursor: null }))
+    .on("EXECUTE receive_part", (r) => {
+      onHand += (r.body as { payload: { quantity: number } }).payload.quantity;
+      return { status: 201, json: executed("receive_part", FILTER.id, { part_id: FILTER.id, on_hand: onHand }) };
+    });
+  renderAs(s, "crew");
+  const user = userEvent.setup();
+  await screen.findByRole("link", { name: "Fuel filter element" });
+  await user.click(within(row("Fuel filter element")).getByRole("button", { name: "Receive stock" }));
   const dialog = screen.getByRole("dialog", { name: "Receive stock" });
-  await userEvent.type(within(dialog).getByRole("spinbutton", { name: /quantity/ }), "3");
-  await userEvent.click(within(dialog).getByRole("button", { name: "Receive stock" }));
-  const payload = (s.executed("receive_part")[0].body as { payload: Record<string, unknown> }).payload;
-  expect(payload).toMatchObject({ part_id: FILTER.id, quantity: 3 });
-  expect(payload.idempotency_key).toMatch(/^[0-9a-f-]{36}$/);
+  await user.type(within(dialog).getByRole("spinbutton", { name: "Quantity" }), "10");
+  await user.click(within(dialog).getByRole("button", { name: "Receive stock" }));
+  await waitFor(() => expect(row("Fuel filter element")).toHaveTextContent("On hand 12 pcs"));
+  expect(s.executed("list_parts")).toHaveLength(2);
+  expect(within(row("Fuel filter element")).queryByText("Low stock")).not.toBeInTheDocument();
+});
+
+test("a part without a minimum is never low, but says when none is on hand", async () => {
+  const spare = part("0193b000-0000-7000-8000-000000000004", "Spare gasket", 0, 0);
+  const s = new FakeServer().on("EXECUTE list_parts", () => readAnswer("list_parts", { parts: [spare], next_cursor: null }));
+  renderAs(s, "crew");
+  await screen.findByRole("link", { name: "Spare gasket" });
+  expect(within(row("Spare gasket")).getByText("None on hand")).toHaveClass("badge", "badge-muted");
+  expect(within(row("Spare gasket")).queryByText(/Low stock|Out of stock/)).not.toBeInTheDocument();
 });
 
 test("says what to do when nothing is low", async () => {

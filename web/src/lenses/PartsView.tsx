@@ -5,22 +5,15 @@ import { useMemo, useState } from "react";
 import type { FormEvent } from "react";
 import { ActionButton } from "../actions/ActionHost";
 import type { ActionDef } from "../api/types";
+import { sentenceCase } from "../app/format";
 import { Link, entityPath } from "../app/router";
+import { stockState, statusTone } from "../app/status";
 import { Badge, Empty, Loading } from "../app/ui";
 import { useSession } from "../app/session";
 import { present } from "./labels";
 import type { Part } from "./lensTypes";
 import { MoreButton, usePagedList } from "./pagedList";
 import "./lenses.css";
-
-export type StockState = "out" | "low" | "ok";
-
-/** The server's low-stock rule (list_parts low_stock_only): min_level > 0 and on_hand ≤ it. */
-export function stockState(part: Part): StockState {
-  if (part.on_hand <= 0) return "out";
-  if (part.min_level > 0 && part.on_hand <= part.min_level) return "low";
-  return "ok";
-}
 
 export function PartsView() {
   const { actions } = useSession();
@@ -97,8 +90,7 @@ function PartRow({ part, actions }: { part: Part; actions: ActionDef[] }) {
           {part.name}
         </Link>
         {part.part_number && <span className="muted">{part.part_number}</span>}
-        {state === "out" && <Badge tone="bad">Out of stock</Badge>}
-        {state === "low" && <Badge tone="warn">Low stock</Badge>}
+        {state !== "in_stock" && <Badge tone={statusTone(state)}>{sentenceCase(state)}</Badge>}
       </div>
       <p className="lens-meta">
         <span>
@@ -108,28 +100,16 @@ function PartRow({ part, actions }: { part: Part; actions: ActionDef[] }) {
         </span>
         {part.location && <span className="muted">{part.location}</span>}
       </p>
-      <PartActions part={part} actions={actions} low={state !== "ok"} />
+      <PartActions part={part} actions={actions} low={state === "low_stock" || state === "out_of_stock"} />
     </li>
   );
 }
 
 function PartActions({ part, actions, low }: { part: Part; actions: ActionDef[]; low: boolean }) {
-  const { version } = useSession();
-  // A fresh idempotency key per offer: a retried submit keeps it (the server refuses a
-  // double booking), and after any successful action the next offer gets a new one.
-  const idempotencyKey = useMemo(() => crypto.randomUUID(), [version]);
   return (
     <div className="lens-actions">
       {actions.map((a) => (
-        <ActionButton
-          key={a.action_id}
-          actionId={a.action_id}
-          prefill={
-            a.fields.some((f) => f.name === "idempotency_key")
-              ? { part_id: part.id, idempotency_key: idempotencyKey }
-              : { part_id: part.id }
-          }
-        />
+        <ActionButton key={a.action_id} actionId={a.action_id} prefill={{ part_id: part.id }} />
       ))}
       <ActionButton
         actionId="create_shopping_list_item"

@@ -3,7 +3,9 @@
 import { ActionButton } from "../actions/ActionHost";
 import { Link, entityPath } from "../app/router";
 import { Badge, Empty, Loading, day } from "../app/ui";
-import { label, statusTone } from "./labels";
+import { sentenceCase } from "../app/format";
+import { shortId } from "../app/members";
+import { statusTone } from "../app/status";
 import type { PurchaseOrder, Receiving } from "./lensTypes";
 import { MoreButton, usePagedList } from "./pagedList";
 import type { PagedList } from "./pagedList";
@@ -11,7 +13,7 @@ import "./lenses.css";
 
 /** A record's reference, or a short form of its id when it has none. */
 function named(kind: string, reference: string | null, id: string): string {
-  return reference ?? `${kind} ${id.slice(0, 8)}`;
+  return reference ?? `${kind} ${shortId(id)}`;
 }
 
 export function ReceivingView() {
@@ -44,7 +46,7 @@ function PurchaseOrders({ list }: { list: PagedList<PurchaseOrder> }) {
                     <Link to={entityPath("purchase_order", order.id)} className="lens-row-title">
                       {named("PO", order.reference, order.id)}
                     </Link>
-                    <Badge tone={statusTone(order.status)}>{label(order.status)}</Badge>
+                    <Badge tone={statusTone(order.status)}>{sentenceCase(order.status)}</Badge>
                   </div>
                   <p className="lens-meta">
                     <span>{order.supplier}</span>
@@ -83,7 +85,7 @@ function Deliveries({ orderNames }: { orderNames: ReadonlyMap<string, string> })
                     <Link to={entityPath("receiving", r.id)} className="lens-row-title">
                       {named("Delivery", r.reference, r.id)}
                     </Link>
-                    <Badge tone={statusTone(r.status)}>{label(r.status)}</Badge>
+                    <Badge tone={statusTone(r.status)}>{sentenceCase(r.status)}</Badge>
                   </div>
                   <p className="lens-meta">
                     <span className="muted">Recorded {day(r.created_at)}</span>

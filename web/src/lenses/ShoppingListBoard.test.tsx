@@ -4,7 +4,7 @@ import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { FakeServer, TEST_USER, TEST_YACHT, envelope, makeSession, membership, renderWithSession } from "../test/fakeServer";
 import { ShoppingListBoard } from "./ShoppingListBoard";
-import { CREW_ACTIONS, HOD_ACTIONS, readAnswer } from "./testActions";
+import { CREW_ACTIONS, HOD_ACTIONS, executed, readAnswer } from "../actions/testRegistry";
 
 const CAPTAIN_ID = "55555555-5555-4555-8555-555555555555";
 
@@ -147,6 +147,27 @@ test("approves with the requested quantity as the approved one", async () => {
   expect(s.executed("approve_shopping_list_item")[0].body).toMatchObject({
     payload: { item_id: ITEMS[2].id, quantity_approved: 4 },
   });
+});
+
+test("approving a request reloads the board, which moves its card to Approved", async () => {
+  let items: Record<string, unknown>[] = ITEMS;
+  const s = server()
+    .on("EXECUTE list_shopping_list_items", () => readAnswer("list_shopping_list_items", { items, next_cursor: null }))
+    .on("EXECUTE approve_shopping_list_item", (r) => {
+      const { item_id, quantity_approved } = (r.body as { payload: { item_id: string; quantity_approved: number } }).payload;
+      items = items.map((i) => (i.id === item_id ? { ...i, status: "approved", quantity_approved } : i));
+      return executed("approve_shopping_list_item", item_id, items.find((i) => i.id === item_id)!);
+    });
+  renderAs(s, "captain");
+  const user = userEvent.setup();
+  const zinc = await screen.findByRole("article", { name: "Zinc anode" });
+  await user.click(within(zinc).getByRole("button", { name: "Approve request" }));
+  const dialog = screen.getByRole("dialog", { name: "Approve request" });
+  await user.click(within(dialog).getByRole("button", { name: "Approve request" }));
+  const approved = await screen.findByRole("region", { name: "Approved (2)" });
+  expect(within(approved).getByRole("article", { name: "Zinc anode" })).toBeInTheDocument();
+  expect(screen.getByRole("region", { name: "Under review (0)" })).toBeInTheDocument();
+  expect(s.executed("list_shopping_list_items")).toHaveLength(2);
 });
 
 test("says what to do when the list is empty", async () => {

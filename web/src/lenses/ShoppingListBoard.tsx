@@ -4,7 +4,8 @@
 import { ActionButton } from "../actions/ActionHost";
 import { Link, entityPath } from "../app/router";
 import { Badge, Empty, Loading, day } from "../app/ui";
-import { label, levelTone } from "./labels";
+import { sentenceCase } from "../app/format";
+import { levelTone } from "./labels";
 import type { ShoppingListItem } from "./lensTypes";
 import { memberName, useMembers } from "../app/members";
 import { MoreButton, usePagedList } from "./pagedList";
@@ -56,7 +57,7 @@ function Board({ items }: { items: ShoppingListItem[] }) {
         return (
           <section key={status} className="sl-column" aria-labelledby={headingId} data-status={status}>
             <h2 id={headingId}>
-              {label(status)} ({column.length})
+              {sentenceCase(status)} ({column.length})
             </h2>
             {column.length === 0 ? (
               <p className="muted">None</p>
@@ -84,7 +85,7 @@ function ItemCard({ item, requester }: { item: ShoppingListItem; requester?: str
           {item.unit ? ` ${item.unit}` : ""}
           {approvedOther && `, approved ${item.quantity_approved}`}
         </span>
-        <Badge tone={levelTone(item.urgency)}>{label(item.urgency)} urgency</Badge>
+        <Badge tone={levelTone(item.urgency)}>{sentenceCase(item.urgency)} urgency</Badge>
         {item.is_candidate_part && <Badge tone="muted">Not in catalog</Badge>}
       </p>
       <p className="muted">

@@ -5,7 +5,7 @@ import userEvent from "@testing-library/user-event";
 import { FakeServer, TEST_USER, TEST_YACHT, makeSession, membership, renderWithSession } from "../test/fakeServer";
 import type { Recorded } from "../test/fakeServer";
 import { WorkOrdersView } from "./WorkOrdersView";
-import { CREW_ACTIONS, HOD_ACTIONS, readAnswer } from "./testActions";
+import { CREW_ACTIONS, HOD_ACTIONS, readAnswer } from "../actions/testRegistry";
 
 const BOSUN_ID = "66666666-6666-4666-8666-666666666666";
 

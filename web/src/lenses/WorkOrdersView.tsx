@@ -4,7 +4,9 @@ import { useState } from "react";
 import { ActionButton } from "../actions/ActionHost";
 import { Link, entityPath } from "../app/router";
 import { Badge, Empty, Loading, day } from "../app/ui";
-import { label, levelTone, statusTone, todayUtc } from "./labels";
+import { sentenceCase } from "../app/format";
+import { statusTone } from "../app/status";
+import { levelTone, todayUtc } from "./labels";
 import type { WorkOrder } from "./lensTypes";
 import { memberName, useMembers } from "../app/members";
 import { MoreButton, usePagedList } from "./pagedList";
@@ -73,8 +75,8 @@ function WorkOrderRow({ order, overdue, assignee }: { order: WorkOrder; overdue:
         <Link to={entityPath("work_order", order.id)} className="lens-row-title">
           {order.title}
         </Link>
-        <Badge tone={statusTone(order.status)}>{label(order.status)}</Badge>
-        <Badge tone={levelTone(order.priority)}>{label(order.priority)} priority</Badge>
+        <Badge tone={statusTone(order.status)}>{sentenceCase(order.status)}</Badge>
+        <Badge tone={levelTone(order.priority)}>{sentenceCase(order.priority)} priority</Badge>
         {overdue && <Badge tone="bad">Overdue</Badge>}
       </div>
       <p className="lens-meta">

@@ -83,6 +83,7 @@ const DAY = history(24, [
 const ALERTS: Alert[] = [
   { id: "a1", rule: "p95_over_slo", lens_id: "parts", severity: "warning", state: "firing", hits: 2, summary: "p95 712.0 ms above the SLO 500.0 ms", started_at: "2026-12-06T09:00:00Z", fired_at: "2026-12-06T09:00:00Z", resolved_at: null },
   { id: "a2", rule: "unhealthy_twice", lens_id: "faults", severity: "critical", state: "firing", hits: 3, summary: "unhealthy on 2 checks in a row", started_at: "2026-12-06T10:00:00Z", fired_at: "2026-12-06T11:30:00Z", resolved_at: null },
+  { id: "a3", rule: "error_rate_high", lens_id: "receiving", severity: "critical", state: "pending", hits: 1, summary: "error rate 12.5 % above 5 %", started_at: "2026-12-06T11:50:00Z", fired_at: null, resolved_at: null },
 ];
 
 const FLAGS: Flag[] = [
@@ -178,22 +179,27 @@ test("the 7 d toggle asks for 168 hours and says when there were no checks", asy
   expect(hours).toEqual(["24", "168"]);
 });
 
-test("firing alerts are listed, critical first, with lens, summary and since when", async () => {
+test("open alerts are listed, firing before pending and critical first, with lens, summary and since when", async () => {
   renderOps();
-  const section = await screen.findByRole("region", { name: "Firing alerts" });
+  const section = await screen.findByRole("region", { name: "Alerts" });
   const items = await within(section).findAllByRole("listitem");
-  expect(items).toHaveLength(2);
+  expect(items).toHaveLength(3);
+  expect(within(items[0]).getByText("firing")).toHaveClass("badge-bad");
   expect(within(items[0]).getByText("critical")).toHaveClass("badge-bad");
   expect(items[0]).toHaveTextContent("Faults");
   expect(items[0]).toHaveTextContent("unhealthy on 2 checks in a row");
   expect(items[0]).toHaveTextContent("since 30 min ago");
+  expect(within(items[1]).getByText("firing")).toHaveClass("badge-warn");
   expect(within(items[1]).getByText("warning")).toHaveClass("badge-warn");
   expect(items[1]).toHaveTextContent("Parts");
+  expect(within(items[2]).getByText("pending")).toHaveClass("badge-info");
+  expect(items[2]).toHaveTextContent("Receiving");
+  expect(items[2]).toHaveTextContent("since 10 min ago");
 });
 
 test("no alerts says so", async () => {
   renderOps(opsServer().on("GET /v1/ops/alerts", () => ({ yacht_id: TEST_YACHT, alerts: [] })));
-  expect(await screen.findByText("No alerts firing")).toBeInTheDocument();
+  expect(await screen.findByText("No open alerts")).toBeInTheDocument();
 });
 
 test("a flag row shows its state here, canary percentage, override and rollout stage", async () => {
@@ -210,7 +216,7 @@ test("a flag row shows its state here, canary percentage, override and rollout s
 
 test("one section failing leaves the others standing", async () => {
   renderOps(opsServer().on("GET /v1/ops/alerts", () => envelope(500, "internal_error", "alerts table unreadable")));
-  const alerts = await screen.findByRole("region", { name: "Firing alerts" });
+  const alerts = await screen.findByRole("region", { name: "Alerts" });
   expect(await within(alerts).findByRole("alert")).toHaveTextContent("alerts table unreadable (internal_error)");
   expect(await healthRow("Parts")).toBeInTheDocument();
   expect(await screen.findByRole("table", { name: "Feature flags on this yacht" })).toBeInTheDocument();

@@ -1,9 +1,10 @@
 // The ops dashboard at /ops, for heads of department and managers: each lens's latest health
-// check (and its latency trend), the alerts firing, and the feature flags with their canary
+// check (and its latency trend), the open alerts (pending or firing), and the feature flags with their canary
 // rollouts (docs/lens-ops.md). Each section loads on its own, so one failing read leaves the
 // others standing; Refresh reads them all again.
 import { useState } from "react";
 import type { Alert, Flag, HealthCheck, HealthStatus, Rollout } from "../api/types";
+import { sentenceCase } from "../app/format";
 import { useSession } from "../app/session";
 import { useLoad } from "../app/useLoad";
 import { Badge, ErrorNote, Loading, when, words } from "../app/ui";
@@ -22,6 +23,18 @@ const HEALTH_TONES: Readonly<Record<HealthStatus, Tone>> = {
 
 const SEVERITY_TONES: Readonly<Record<string, Tone>> = { critical: "bad", warning: "warn", info: "info" };
 const SEVERITY_ORDER = ["critical", "warning", "info"];
+/** Firing alerts before pending ones (still gathering hits), then by severity. */
+const STATE_ORDER = ["firing", "pending"];
+
+function rankOf(order: string[], value: string): number {
+  const i = order.indexOf(value);
+  return i === -1 ? order.length : i;
+}
+
+/** A firing alert in its severity's colour; a pending one is only a heads-up. */
+function stateTone(alert: Alert): Tone {
+  return alert.state === "firing" ? (SEVERITY_TONES[alert.severity] ?? "info") : "info";
+}
 
 function Ago({ at, now }: { at: string; now: number }) {
   return (
@@ -29,10 +42,6 @@ function Ago({ at, now }: { at: string; now: number }) {
       {relativeTime(at, now)}
     </time>
   );
-}
-
-function capitalised(text: string): string {
-  return text.charAt(0).toUpperCase() + text.slice(1);
 }
 
 export function OpsDashboard() {
@@ -48,7 +57,7 @@ export function OpsDashboard() {
   const lensLabel = (lensId: string) =>
     health.data?.lenses.find((l) => l.lens_id === lensId)?.label ??
     lenses.find((l) => l.id === lensId)?.label ??
-    capitalised(words(lensId));
+    sentenceCase(lensId);
 
   return (
     <section className="ops" aria-labelledby="ops-title">
@@ -81,7 +90,7 @@ export function OpsDashboard() {
       </section>
 
       <section className="card ops-section" aria-labelledby="alerts-title">
-        <h2 id="alerts-title">Firing alerts</h2>
+        <h2 id="alerts-title">Alerts</h2>
         <Loading load={alerts}>{(data) => <AlertList alerts={data.alerts} lensLabel={lensLabel} now={now} />}</Loading>
       </section>
 
@@ -187,16 +196,17 @@ function AlertList({ alerts, lensLabel, now }: {
   lensLabel: (lensId: string) => string;
   now: number;
 }) {
-  if (alerts.length === 0) return <p className="empty">No alerts firing</p>;
-  const rank = (a: Alert) => {
-    const i = SEVERITY_ORDER.indexOf(a.severity);
-    return i === -1 ? SEVERITY_ORDER.length : i;
-  };
-  const ordered = [...alerts].sort((a, b) => rank(a) - rank(b));
+  if (alerts.length === 0) return <p className="empty">No open alerts</p>;
+  const ordered = [...alerts].sort(
+    (a, b) =>
+      rankOf(STATE_ORDER, a.state) - rankOf(STATE_ORDER, b.state) ||
+      rankOf(SEVERITY_ORDER, a.severity) - rankOf(SEVERITY_ORDER, b.severity),
+  );
   return (
     <ul className="list ops-alerts">
       {ordered.map((alert) => (
         <li key={alert.id}>
+          <Badge tone={stateTone(alert)}>{alert.state}</Badge>{" "}
           <Badge tone={SEVERITY_TONES[alert.severity] ?? "info"}>{alert.severity}</Badge>{" "}
           <strong>{lensLabel(alert.lens_id)}</strong>
           <p>{alert.summary}</p>

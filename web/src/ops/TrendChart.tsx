@@ -17,7 +17,8 @@ const PERIODS = [
 const HOUR = 3_600_000;
 const WIDTH = 480;
 const HEIGHT = 260;
-const PAD = { left: 60, right: 16, top: 16, bottom: 34 };
+// Room on the right for the last hour label, centred on the plot's edge.
+const PAD = { left: 60, right: 30, top: 16, bottom: 34 };
 
 /** A round step near a quarter of the range: 1, 2, 2.5 or 5 times a power of ten. */
 function niceStep(max: number): number {
