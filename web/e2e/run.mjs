@@ -22,6 +22,7 @@ import {
   opsDashboardAfterMonitor,
 } from "./flows.mjs";
 import { Runner } from "./harness.mjs";
+import { readServerAnswers, readSnapshot, registryDrift } from "./registry.mjs";
 import { startServer, stopAll } from "./server.mjs";
 
 const WEB_DIR = resolve(dirname(fileURLToPath(import.meta.url)), "..");
@@ -141,6 +142,12 @@ async function main() {
     for (const page of [phone, desktop]) page.setDefaultTimeout(10_000);
 
     const shared = { baseUrl: server.url, binary: cfg.binary, env, dbUrl, artefacts: cfg.artefacts, state: {} };
+    await runner.flow("The component tests' registry is the server's", phone, (step) =>
+      step("compare src/test/registry.json with each role's /v1/actions/list", async () => {
+        const drift = registryDrift(readSnapshot(), await readServerAnswers(server.url));
+        if (drift) throw new Error(`${drift}; rewrite it: node web/scripts/registry-snapshot.mjs`);
+      }),
+    );
     const crew = { ...shared, page: phone };
     await runner.flow("Crew adds to the shopping list from search", phone, (step) => crewAddsToShoppingList(step, crew));
     await runner.flow("Crew never sees approve", phone, (step) => crewNeverSeesApprove(step, crew));

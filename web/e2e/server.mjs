@@ -22,13 +22,13 @@ export function stopAll() {
 }
 
 /**
- * Starts `celeste serve --demo` and resolves once it prints its address and GET /health
+ * Starts `celeste serve --demo` (serving `webRoot` when given) and resolves once it prints its address and GET /health
  * answers; rejects with the server's own words when it does not get there.
  */
 export async function startServer({ binary, dbUrl, webRoot, env, logPath }) {
   writeFileSync(logPath, "");
   const child = track(
-    spawn(binary, ["serve", "--db", dbUrl, "--listen", "127.0.0.1:0", "--demo", "--web-root", webRoot, "--quiet"], {
+    spawn(binary, ["serve", "--db", dbUrl, "--listen", "127.0.0.1:0", "--demo", "--quiet", ...(webRoot ? ["--web-root", webRoot] : [])], {
       env,
       stdio: ["ignore", "pipe", "pipe"],
     }),
