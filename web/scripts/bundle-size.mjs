@@ -34,6 +34,10 @@ const files = [...refs]
     const bytes = readFileSync(join(dist, ref));
     return { file: ref, kind: ref.endsWith(".css") ? "css" : "js", bytes: bytes.length, gzip: gzipSync(bytes, { level: 9 }).length };
   });
+if (!files.some((f) => f.kind === "js")) {
+  console.error(`bundle-size: ${indexPath} loads no JavaScript this script recognises; nothing measured`);
+  process.exit(2);
+}
 const total = (kind) => files.filter((f) => f.kind === kind).reduce((n, f) => n + f.gzip, 0);
 const jsGzip = total("js");
 const report = {

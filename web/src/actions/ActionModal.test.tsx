@@ -368,15 +368,24 @@ describe("a SIGNED action", () => {
     expect(atFocus).toEqual(["true"]);
   });
 
-  it("takes the PIN in a field browsers do not offer to save as a password", async () => {
+  it("takes the PIN hidden, as a one-time code that browsers do not save as a password", async () => {
     const { user } = setup(ADJUST_STOCK, { prefill: { part_id: PART_ID } });
     await toSignature(user);
-    const pin = screen.getByRole("textbox", { name: "PIN" });
-    expect(pin).toHaveAttribute("type", "text");
-    expect(pin).toHaveClass("action-pin");
+    const pin = screen.getByLabelText("PIN");
+    expect(pin).toHaveAttribute("type", "password");
     expect(pin).toHaveAttribute("inputmode", "numeric");
     expect(pin).toHaveAttribute("autocomplete", "one-time-code");
     expect(pin).toHaveAttribute("spellcheck", "false");
+  });
+
+  it("says why only the caller is offered when the crew list cannot be read", async () => {
+    const { server, user } = setup(ADJUST_STOCK, { prefill: { part_id: PART_ID } });
+    server.on("GET /v1/members", () => envelope(503, "internal_error", "down"));
+    await user.type(field("Counted quantity"), "3");
+    await user.type(field("Reason"), "Stock-take found one missing");
+    await user.click(screen.getByRole("button", { name: "Continue to signature" }));
+    expect(await screen.findByText(/crew list could not be read/)).toBeInTheDocument();
+    expect(within(screen.getByRole("combobox", { name: "Signer" })).getAllByRole("option")).toHaveLength(1);
   });
 
   it("lists the signed-in member once, whatever the case of their id in the crew list", async () => {
@@ -488,6 +497,27 @@ describe("an action with an idempotency key", () => {
     expect(keyOf(first)).toMatch(V4);
     expect(keyOf(retry)).toBe(keyOf(first));
     expect((retry.body as { payload: unknown }).payload).toEqual({ part_id: PART_ID, quantity: 3, idempotency_key: keyOf(first) });
+  });
+
+  it("takes a new key when the values change after a lost answer: a new intent, not a retry", async () => {
+    let attempts = 0;
+    const { server, user, onDone } = setup(RECEIVE_PART, { prefill: { part_id: PART_ID }, entityId: PART_ID });
+    server.on("EXECUTE receive_part", () => {
+      attempts += 1;
+      if (attempts === 1) throw new TypeError("Failed to fetch");
+      return { status: 201, json: executed("receive_part", PART_ID) };
+    });
+    await user.type(field("Quantity"), "3");
+    await user.click(screen.getByRole("button", { name: "Receive stock" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("The server could not be reached");
+    await user.clear(field("Quantity"));
+    await user.type(field("Quantity"), "5");
+    await user.click(screen.getByRole("button", { name: "Receive stock" }));
+    await waitFor(() => expect(onDone).toHaveBeenCalledTimes(1));
+    const [first, second] = server.executed("receive_part");
+    expect(keyOf(second)).toMatch(V4);
+    expect(keyOf(second)).not.toBe(keyOf(first));
+    expect((second.body as { payload: { quantity: number } }).payload.quantity).toBe(5);
   });
 
   it("makes the key without crypto.randomUUID, which plain-HTTP pages do not have", async () => {

@@ -111,6 +111,8 @@ export function ActionModal({
   /** The element id to focus once the form step shows it (after its error has rendered). */
   const [focusTarget, setFocusTarget] = useState<string | null>(null);
   const dialogRef = useRef<HTMLDivElement>(null);
+  /** The values (without the key) of the last attempt sent: see payloadForAttempt. */
+  const lastIntent = useRef<string | null>(null);
   const id = useId();
   const titleId = `${id}-title`;
   const inputId = (name: string) => `${id}-field-${name}`;
@@ -152,11 +154,30 @@ export function ActionModal({
     }
   }
 
+  /**
+   * The payload for this attempt. The idempotency key stays only while the values do: a retry
+   * of the same values after a lost answer must not book twice, but changed values are a new
+   * intent, and must not be taken for the earlier attempt ("already recorded").
+   */
+  function payloadForAttempt(): Record<string, unknown> {
+    const payload = toPayload(action.fields, values);
+    if (!keyed) return payload;
+    const { [IDEMPOTENCY_KEY]: _key, ...intent } = payload;
+    const text = JSON.stringify(intent);
+    if (lastIntent.current !== null && lastIntent.current !== text) {
+      const key = newUuidV4();
+      payload[IDEMPOTENCY_KEY] = key;
+      setValues((v) => ({ ...v, [IDEMPOTENCY_KEY]: key }));
+    }
+    lastIntent.current = text;
+    return payload;
+  }
+
   async function send(signature?: Signature) {
     setBusy(true);
     setTopError(null);
     try {
-      const answer = await api.execute(yachtId, action.action_id, toPayload(action.fields, values), {
+      const answer = await api.execute(yachtId, action.action_id, payloadForAttempt(), {
         entityId,
         signature,
       });

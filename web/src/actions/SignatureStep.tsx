@@ -1,12 +1,12 @@
 // The second step of a SIGNED action (CONTRACT §5): who signs (the caller, or another crew
 // member on this same device), their PIN and an optional reason. Who may sign is shown from
 // the registry's signer_roles, but the server decides; the crew list is the yacht's members
-// (useMembers), so only the caller is offered if it cannot be read. The PIN lives only in this
-// step's state until it is sent, and is cleared as soon as it is.
+// (useMembersLoad): if it cannot be read, only the caller is offered, with a note saying why.
+// The PIN lives only in this step's state until it is sent, and is cleared as soon as it is.
 import { useEffect, useId, useRef, useState } from "react";
 import type { FormEvent } from "react";
 import type { ActionDef, Member, Signature } from "../api/types";
-import { useMembers } from "../app/members";
+import { useMembersLoad } from "../app/members";
 import { useSession } from "../app/session";
 import { words } from "../app/ui";
 import { isSignatureError, signatureErrorMessage } from "./signatureErrors";
@@ -27,7 +27,7 @@ export function SignatureStep({
   onCancel: () => void;
 }) {
   const { user, membership } = useSession();
-  const people = useMembers();
+  const { people, failed: membersFailed } = useMembersLoad();
   const self: Member = { user_id: user.id, name: user.name, role: membership.role };
   const [signerId, setSignerId] = useState(user.id);
   const [pin, setPin] = useState("");
@@ -118,14 +118,16 @@ export function SignatureStep({
             </option>
           ))}
         </select>
+        {membersFailed && (
+          <p className="muted">The yacht's crew list could not be read, so only you are offered as signer.</p>
+        )}
       </div>
       <div className={`action-field${pinError ? " has-error" : ""}`}>
         <label htmlFor={`${id}-pin`}>PIN</label>
         <input
           id={`${id}-pin`}
           ref={pinRef}
-          className="action-pin"
-          type="text"
+          type="password"
           inputMode="numeric"
           autoComplete="one-time-code"
           spellCheck={false}

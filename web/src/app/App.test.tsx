@@ -1,7 +1,7 @@
 // The whole shell on a scripted server: signing in and out, the header (yacht, role, the
 // lenses that are on, Ops for heads of department), switching yachts, a reload that keeps
 // the session, and an expired token that ends it.
-import { render, screen, waitFor, within } from "@testing-library/react";
+import { act, render, screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { Api } from "../api/client";
@@ -238,6 +238,8 @@ describe("App", () => {
 
     expect(await screen.findByRole("form", { name: "Sign in" })).toBeInTheDocument();
     expect(sessionStorage.getItem("celeste.token")).toBeNull();
+    expect(screen.getByRole("status")).toHaveTextContent("Your session has ended");
+    expect(screen.getByRole("status")).toHaveFocus();
   });
 
   it("signs out when /v1/actions/list answers 401", async () => {
@@ -365,5 +367,77 @@ describe("App", () => {
     await signIn(user);
 
     expect(await screen.findByText(/no kind of record called/)).toBeInTheDocument();
+  });
+
+  it("keeps the page when the registry cannot be re-read after an action", async () => {
+    let listCalls = 0;
+    const server = fleet([{ yacht_id: CELESTE, yacht_name: "M/Y Celeste", role: "crew" }], {
+      [CELESTE]: ALL_LENSES,
+    })
+      .on("GET /v1/actions/list", () => {
+        listCalls += 1;
+        return listCalls === 1 ? actionList("crew", ALL_LENSES) : envelope(503, "feature_disabled", "busy");
+      })
+      .on("POST /v1/actions/suggestions", () => ({
+        suggestions: [{ action_id: CREATE_ITEM.action_id, label: CREATE_ITEM.label, domain: "shopping_list", variant: "MUTATE", score: 1 }],
+        ambiguous: false,
+        candidates: [],
+      }))
+      .on("GET /v1/search", () => ({ yacht_id: CELESTE, query: "", terms: [], count: 0, results: [] }))
+      .on("EXECUTE create_shopping_list_item", () => ({
+        status: 201,
+        json: { success: true, action: CREATE_ITEM.action_id, entity_id: "5", result: {}, audit_id: "a", request_id: "r" },
+      }));
+    const user = start(server);
+    await signIn(user);
+    await user.type(await screen.findByRole("combobox", { name: "Search" }), "add to shopping list");
+    await user.click(await screen.findByRole("button", { name: /^Add to shopping list/ }));
+    const dialog = screen.getByRole("dialog", { name: "Add to shopping list" });
+    await user.type(within(dialog).getByRole("textbox", { name: "Part name" }), "Impeller");
+    await user.type(within(dialog).getByRole("spinbutton", { name: "Quantity" }), "2");
+    await user.selectOptions(within(dialog).getByRole("combobox", { name: "Source" }), "manual_add");
+    await user.click(within(dialog).getByRole("button", { name: "Add to shopping list" }));
+
+    await waitFor(() => expect(listCalls).toBe(2));
+    expect(screen.queryByRole("dialog")).not.toBeInTheDocument();
+    expect(screen.getByRole("combobox", { name: "Search" })).toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Try again" })).not.toBeInTheDocument();
+    expect(within(lensNav()).getAllByRole("link")).toHaveLength(ALL_LENSES.length);
+  });
+
+  it("ignores a late 401 from a session that has already ended", async () => {
+    let refuseLate: (() => void) | null = null;
+    const server = fleet([{ yacht_id: CELESTE, yacht_name: "M/Y Celeste", role: "crew" }], {
+      [CELESTE]: ALL_LENSES,
+    }).on("POST /v1/actions/suggestions", () => ({ suggestions: [], ambiguous: false, candidates: [] }));
+    let tokens = 0;
+    server.on("POST /v1/auth/login", () => {
+      tokens += 1;
+      return { ...login([{ yacht_id: CELESTE, yacht_name: "M/Y Celeste", role: "crew" }]), access_token: `token-${tokens}` };
+    });
+    const api = new Api(null, async (input, init) => {
+      if (input.startsWith("/v1/search")) {
+        const auth = (init?.headers as Record<string, string>).Authorization;
+        if (auth === "Bearer token-1") {
+          await new Promise<void>((resolve) => (refuseLate = resolve));
+          return new Response(JSON.stringify(envelope(401, "token_expired", "expired").json), { status: 401 });
+        }
+        return new Response(JSON.stringify({ yacht_id: CELESTE, query: "", terms: [], count: 0, results: [] }));
+      }
+      return server.fetch(input, init);
+    });
+    render(<App api={api} />);
+    const user = userEvent.setup();
+    await signIn(user);
+    await user.type(await screen.findByRole("combobox", { name: "Search" }), "impeller");
+    await waitFor(() => expect(refuseLate).not.toBeNull());
+    await user.click(screen.getByRole("button", { name: "Sign out" }));
+    await signIn(user);
+    expect(sessionStorage.getItem("celeste.token")).toBe("token-2");
+
+    await act(async () => refuseLate!());
+
+    expect(screen.getByRole("button", { name: "Sign out" })).toBeInTheDocument();
+    expect(sessionStorage.getItem("celeste.token")).toBe("token-2");
   });
 });

@@ -81,7 +81,9 @@ function Header() {
 function Page() {
   const { path } = useRouter();
   const { lenses, membership, loaded, loadError, refresh } = useSession();
-  if (loadError) {
+  // A failed reload after an action keeps the registry it had: only a yacht whose registry
+  // never arrived says so.
+  if (loadError && !loaded) {
     return (
       <div>
         <ErrorNote error={loadError} />

@@ -6,18 +6,21 @@ import { useLoad } from "./useLoad";
 
 export type People = ReadonlyMap<string, Member>;
 
-export function useMembers(): People {
+/** The members, and whether reading them failed (the signature step says so). */
+export function useMembersLoad(): { people: People; failed: boolean } {
   const { api, yachtId } = useSession();
   const load = useLoad(
-    () =>
-      api.members(yachtId).then(
-        (answer) => new Map(answer.members.map((m) => [m.user_id.toLowerCase(), m])),
-        () => new Map<string, Member>(),
-      ),
+    () => api.members(yachtId).then((answer) => new Map(answer.members.map((m) => [m.user_id.toLowerCase(), m]))),
     [api, yachtId],
   );
-  return load.data ?? new Map<string, Member>();
+  return { people: load.data ?? NO_ONE, failed: load.error !== undefined };
 }
+
+export function useMembers(): People {
+  return useMembersLoad().people;
+}
+
+const NO_ONE: People = new Map<string, Member>();
 
 /** A member's name, or undefined for someone not (or no longer) on the yacht. */
 export function memberName(people: People, userId: string | null | undefined): string | undefined {

@@ -7,6 +7,7 @@ import type { ActionDef, LensInfo, Membership, User } from "../api/types";
 
 const TOKEN_KEY = "celeste.token";
 const YACHT_KEY = "celeste.yacht";
+const SESSION_ENDED = "Your session has ended. Sign in again to continue.";
 
 export interface Session {
   api: Api;
@@ -93,10 +94,15 @@ export function SessionProvider({
   }, []);
 
   // Any 401 on a signed-in call (token expired, user removed): back to sign-in, saying why.
-  const expired = useCallback(() => {
-    logout();
-    setNotice("Your session has ended. Sign in again to continue.");
-  }, [logout]);
+  // Only for the token still in use: a late refusal of an earlier session's call is old news.
+  const expiredFor = useCallback(
+    (token: string) => () => {
+      if (sessionStorage.getItem(TOKEN_KEY) !== token) return;
+      logout();
+      setNotice(SESSION_ENDED);
+    },
+    [logout],
+  );
 
   // A reload keeps the session while the token is good.
   useEffect(() => {
@@ -108,14 +114,16 @@ export function SessionProvider({
       .then((me) => signIn(token, me.user, me.memberships))
       .catch((e: unknown) => {
         // Only a refused token ends the session; a network blip during a reload does not.
-        if (e instanceof ApiError && e.status === 401) sessionStorage.removeItem(TOKEN_KEY);
-        else setNotice("The server could not be reached. Sign in again when you are back online.");
+        if (e instanceof ApiError && e.status === 401) {
+          sessionStorage.removeItem(TOKEN_KEY);
+          setNotice(SESSION_ENDED);
+        } else setNotice("The server could not be reached. Sign in again when you are back online.");
       })
       .finally(() => setRestoring(false));
   }, [api, signIn]);
 
   const token = state?.token ?? null;
-  const authed = useMemo(() => (token ? api.withToken(token, expired) : null), [api, token, expired]);
+  const authed = useMemo(() => (token ? api.withToken(token, expiredFor(token)) : null), [api, token, expiredFor]);
 
   useEffect(() => {
     if (!authed || !state?.yachtId) return;

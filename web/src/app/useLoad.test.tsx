@@ -1,6 +1,6 @@
 // useLoad: data belongs to the inputs it was loaded for; new inputs show loading, never the
 // previous inputs' data; a late answer for old inputs is dropped.
-import { render, screen } from "@testing-library/react";
+import { act, render, screen } from "@testing-library/react";
 import { describe, expect, it } from "vitest";
 import { FakeServer, makeSession } from "../test/fakeServer";
 import { TestSession } from "./session";
@@ -58,8 +58,7 @@ describe("useLoad", () => {
     );
     fast.resolve("new");
     expect(await screen.findByText("b: new")).toBeInTheDocument();
-    slow.resolve("old");
-    await Promise.resolve();
+    await act(async () => slow.resolve("old"));
     expect(screen.getByText("b: new")).toBeInTheDocument();
   });
 

@@ -55,7 +55,7 @@ export function LoginPage({
       <h1>celeste</h1>
       <p className="tagline">Planned maintenance, from the tablet in your hand.</p>
       {notice && (
-        <p role="status" className="notice">
+        <p role="status" className="notice" tabIndex={-1} ref={(p) => p?.focus()}>
           {notice}
         </p>
       )}
