@@ -1,7 +1,7 @@
 #include "cli/demo_fleet.h"
 
-#include <boost/json/array.hpp>
 #include <fmt/format.h>
+#include <boost/json/array.hpp>
 
 #include "core/uuid.h"
 #include "flags/flag_changes.h"
